@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 /** Names Fabric accepts for channels: lower case, starting with a letter. */
-const channelName = z.string().regex(/^[a-z][a-z0-9.-]{0,248}$/, 'must be a Fabric channel name (a-z, 0-9, . and -)');
+const channelName = z
+  .string()
+  .regex(/^[a-z][a-z0-9.-]{0,248}$/, 'must be a Fabric channel name (a-z, 0-9, . and -)');
 const mspId = z.string().regex(/^[A-Za-z][A-Za-z0-9._-]*$/, 'must be an MSP ID (letters, digits, . _ -)');
 const nodeName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a node name (a-z, 0-9, -)');
 const chaincodeName = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be a chaincode name (a-z, 0-9, _ and -)');
@@ -54,8 +56,16 @@ export const orderingSchema = z
   .object({
     batchTimeoutMs: z.number().int().min(1).max(60_000).default(100),
     maxMessageCount: z.number().int().min(1).default(500),
-    absoluteMaxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
-    preferredMaxBytes: z.number().int().min(1024).default(2 * 1024 * 1024),
+    absoluteMaxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(10 * 1024 * 1024),
+    preferredMaxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(2 * 1024 * 1024),
   })
   .strict();
 
