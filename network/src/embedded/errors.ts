@@ -1,0 +1,49 @@
+/**
+ * Each stage of a submission fails with its own error type carrying the transaction ID, so a
+ * caller can tell a refused proposal from an ordering failure or an invalidated transaction.
+ */
+export class LedgerError extends Error {
+  constructor(
+    message: string,
+    readonly txId?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A peer refused the proposal, the chaincode returned an error, or endorsers disagreed. */
+export class EndorseError extends LedgerError {
+  constructor(
+    message: string,
+    txId: string,
+    /** Per-peer messages, e.g. `peer0.city.cityledger.example: ACCESS_DENIED: ...`. */
+    readonly details: string[] = [],
+    /** The chaincode's own message when the chaincode itself returned an error. */
+    readonly chaincodeMessage?: string,
+  ) {
+    super(message, txId);
+  }
+}
+
+/** The ordering service did not accept the transaction (e.g. too large, unknown channel). */
+export class SubmitError extends LedgerError {}
+
+/** The transaction was ordered but committed as invalid; nothing it wrote took effect. */
+export class CommitError extends LedgerError {
+  constructor(
+    message: string,
+    txId: string,
+    readonly validationCode: number,
+    readonly validationCodeName: string,
+    readonly blockNumber: number,
+  ) {
+    super(message, txId);
+  }
+}
+
+/** The request names something the network does not have (channel, chaincode, organisation). */
+export class NotFoundError extends LedgerError {}
+
+/** The network is stopped or its ledger cannot be written. */
+export class UnavailableError extends LedgerError {}

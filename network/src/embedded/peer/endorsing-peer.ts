@@ -1,0 +1,171 @@
+import { peer } from '@hyperledger/fabric-protos';
+import ChaincodeStub from 'fabric-shim/lib/stub';
+import type { ChannelRuntime } from '../channel-runtime';
+import { buildProposalResponse, buildProposalResponsePayload, endorse } from '../protocol/endorsement';
+import { type DecodedProposal, decodeSignedProposal } from '../protocol/proposal';
+import { ReadWriteSetBuilder } from '../protocol/read-write-set-builder';
+import { type CollectionPrivateWriteSet, type TxReadWriteSet, serializeReadWriteSet } from '../protocol/read-write-set';
+import type { Signer, VerifiedIdentity } from '../protocol/signer';
+import { computeTransactionId } from '../protocol/transaction-id';
+import { type ChaincodeResponse, ERROR_THRESHOLD } from './contract-chaincode';
+import { SimulationHandler, type SimulationContext } from './simulation-handler';
+
+export interface EndorsementResult {
+  /** The peer that answered, e.g. peer0.city.cityledger.example. */
+  peer: string;
+  mspId: string;
+  proposalResponse: peer.ProposalResponse;
+  /** Present when the peer endorsed. */
+  responsePayload?: Uint8Array;
+  readWriteSet?: TxReadWriteSet;
+  privateWrites: CollectionPrivateWriteSet[];
+}
+
+class ProposalRejection extends Error {}
+
+/**
+ * An organisation's peer: checks a signed proposal, simulates it against the channel's committed
+ * state with the chaincode running through the real fabric-shim stub, and signs the result.
+ */
+export class EndorsingPeer {
+  constructor(
+    readonly name: string,
+    readonly mspId: string,
+    private readonly signer: Signer,
+    private readonly channels: (name: string) => ChannelRuntime | undefined,
+  ) {}
+
+  async processProposal(signedProposal: peer.SignedProposal): Promise<EndorsementResult> {
+    const rejected = (message: string): EndorsementResult => ({
+      peer: this.name,
+      mspId: this.mspId,
+      proposalResponse: buildProposalResponse(500, message, new Uint8Array(0)),
+      privateWrites: [],
+    });
+    let decoded: DecodedProposal;
+    let channel: ChannelRuntime;
+    let creator: VerifiedIdentity;
+    try {
+      decoded = decodeSignedProposal(signedProposal);
+      channel = this.checkChannel(decoded.channel);
+      creator = this.checkCreator(channel, decoded, signedProposal);
+      await this.checkTransactionId(channel, decoded);
+    } catch (error) {
+      return rejected((error as Error).message);
+    }
+
+    const rwset = new ReadWriteSetBuilder();
+    let outcome: { response: ChaincodeResponse; event?: peer.ChaincodeEvent };
+    try {
+      outcome = await this.execute(channel, decoded, signedProposal, creator.mspId, rwset, decoded.chaincode, bufferArgs(decoded));
+    } catch (error) {
+      return rejected(`error in simulation: ${(error as Error).message}`);
+    }
+    const { response, event } = outcome;
+    if (response.status >= ERROR_THRESHOLD) {
+      return rejected(response.message || `chaincode returned status ${response.status}`);
+    }
+    if (rwset.usedPaginationWithWrites) {
+      return rejected('error in simulation: paginated queries are supported only in a read-only transaction');
+    }
+    if (event) {
+      const chaincodeEvent = event;
+      chaincodeEvent.setChaincodeId(decoded.chaincode);
+      chaincodeEvent.setTxId(decoded.txId);
+    }
+    const { readWriteSet, privateWrites } = rwset.build();
+    const responsePayload = buildProposalResponsePayload(decoded.proposal, {
+      chaincode: decoded.chaincode,
+      results: serializeReadWriteSet(readWriteSet),
+      event,
+      status: response.status,
+      message: response.message,
+      payload: response.payload,
+    });
+    const endorsement = endorse(responsePayload, this.signer);
+    return {
+      peer: this.name,
+      mspId: this.mspId,
+      proposalResponse: buildProposalResponse(response.status, response.message, response.payload, responsePayload, endorsement),
+      responsePayload,
+      readWriteSet,
+      privateWrites,
+    };
+  }
+
+  private checkChannel(name: string): ChannelRuntime {
+    const channel = this.channels(name);
+    if (!channel || !channel.members.has(this.mspId)) {
+      throw new ProposalRejection(`channel '${name}' not found: ${this.name} has not joined it`);
+    }
+    return channel;
+  }
+
+  private checkCreator(channel: ChannelRuntime, decoded: DecodedProposal, signed: peer.SignedProposal): VerifiedIdentity {
+    const creator = channel.identities.deserialize(decoded.creator);
+    if (!channel.members.has(creator.mspId)) {
+      throw new ProposalRejection(`access denied: ${creator.mspId} is not a member of channel ${channel.name}`);
+    }
+    if (!creator.verify(signed.getProposalBytes_asU8(), signed.getSignature_asU8())) {
+      throw new ProposalRejection('access denied: the proposal signature does not verify against its creator');
+    }
+    return creator;
+  }
+
+  private async checkTransactionId(channel: ChannelRuntime, decoded: DecodedProposal): Promise<void> {
+    if (computeTransactionId(decoded.nonce, decoded.creator) !== decoded.txId) {
+      throw new ProposalRejection(`invalid txID ${decoded.txId}: it is not the hash of the nonce and creator`);
+    }
+    if (await channel.ledger.getTransactionLocation(decoded.txId)) {
+      throw new ProposalRejection(`duplicate transaction found [${decoded.txId}]`);
+    }
+  }
+
+  private async execute(
+    channel: ChannelRuntime,
+    decoded: DecodedProposal,
+    signedProposal: peer.SignedProposal,
+    creatorMspId: string,
+    rwset: ReadWriteSetBuilder,
+    chaincodeName: string,
+    args: Buffer[],
+  ): Promise<{ response: ChaincodeResponse; event?: peer.ChaincodeEvent }> {
+    const chaincode = channel.chaincode(chaincodeName);
+    if (!chaincode) throw new Error(`chaincode ${chaincodeName} is not defined on channel ${channel.name}`);
+    if (!chaincode.implementation) throw new Error(`chaincode ${chaincodeName} is not installed on ${this.name}`);
+    const context: SimulationContext = {
+      channel: channel.name,
+      txId: decoded.txId,
+      ledger: channel.ledger,
+      peerMspId: this.mspId,
+      creatorMspId,
+      rwset,
+      collection: (namespace, collection) => channel.chaincode(namespace)?.collections.get(collection),
+      invokeChaincode: async (target, targetArgs, targetChannel) => {
+        // Another channel is only queried: its reads and writes never join this transaction.
+        const otherChannel = targetChannel ? this.checkChannel(targetChannel) : channel;
+        const targetRwset = targetChannel ? new ReadWriteSetBuilder() : rwset;
+        const { response } = await this.execute(
+          otherChannel,
+          decoded,
+          signedProposal,
+          creatorMspId,
+          targetRwset,
+          target,
+          targetArgs,
+        );
+        return response;
+      },
+    };
+    const input = new peer.ChaincodeInput();
+    input.setArgsList(args);
+    const handler = new SimulationHandler(context, chaincodeName);
+    const stub = new ChaincodeStub(handler, channel.name, decoded.txId, input, signedProposal);
+    const response = await chaincode.implementation.invoke(stub);
+    return { response, event: stub.chaincodeEvent };
+  }
+}
+
+function bufferArgs(decoded: DecodedProposal): Buffer[] {
+  return decoded.input.getArgsList_asU8().map((arg) => Buffer.from(arg));
+}

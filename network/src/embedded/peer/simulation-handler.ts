@@ -1,0 +1,265 @@
+import { ledger as ledgerProtos, peer } from '@hyperledger/fabric-protos';
+import { HistoryQueryIterator, StateQueryIterator } from 'fabric-shim/lib/iterators';
+import type { ChannelLedger, StateKeyValue } from '../ledger/channel-ledger';
+import type { ReadWriteSetBuilder } from '../protocol/read-write-set-builder';
+import { sha256 } from '../protocol/read-write-set';
+import { timestampFromDate } from '../protocol/timestamps';
+import type { ChaincodeResponse } from './contract-chaincode';
+
+/** How one private data collection may be used, from its collection config. */
+export interface CollectionPolicy {
+  members: ReadonlySet<string>;
+  memberOnlyRead: boolean;
+  memberOnlyWrite: boolean;
+}
+
+/** Everything one transaction simulation shares across the chaincodes it calls. */
+export interface SimulationContext {
+  channel: string;
+  txId: string;
+  ledger: ChannelLedger;
+  /** MSP ID of the peer simulating: private data is only there if it is a collection member. */
+  peerMspId: string;
+  creatorMspId: string;
+  rwset: ReadWriteSetBuilder;
+  collection(namespace: string, collection: string): CollectionPolicy | undefined;
+  invokeChaincode(chaincode: string, args: Buffer[], channel: string | undefined): Promise<ChaincodeResponse>;
+}
+
+/** Results handed to the stub per QueryStateNext round trip, as a peer pages them. */
+const QUERY_PAGE = 100;
+
+interface OpenQuery {
+  kind: 'state' | 'history';
+  results: peer.QueryResultBytes[];
+  offset: number;
+}
+
+/**
+ * The embedded peer's side of the chaincode shim protocol. fabric-shim's ChaincodeStub calls
+ * these handle* methods exactly as it would send messages to a remote peer; here they read the
+ * channel's committed state and record the transaction's read/write set.
+ */
+export class SimulationHandler {
+  private readonly queries = new Map<string, OpenQuery>();
+  private nextQueryId = 0;
+
+  constructor(
+    private readonly context: SimulationContext,
+    private readonly namespace: string,
+  ) {}
+
+  private collectionPolicy(collection: string): CollectionPolicy {
+    const policy = this.context.collection(this.namespace, collection);
+    if (!policy) {
+      throw new Error(`collection ${collection} is not defined for chaincode ${this.namespace}`);
+    }
+    return policy;
+  }
+
+  private checkReadAccess(collection: string): CollectionPolicy {
+    const policy = this.collectionPolicy(collection);
+    if (policy.memberOnlyRead && !policy.members.has(this.context.creatorMspId)) {
+      throw new Error(
+        `tx creator does not have read access permission on privatedata in chaincodeName:${this.namespace} collectionName: ${collection}`,
+      );
+    }
+    return policy;
+  }
+
+  private checkWriteAccess(collection: string): void {
+    const policy = this.collectionPolicy(collection);
+    if (policy.memberOnlyWrite && !policy.members.has(this.context.creatorMspId)) {
+      throw new Error(
+        `tx creator does not have write access permission on privatedata in chaincodeName:${this.namespace} collectionName: ${collection}`,
+      );
+    }
+  }
+
+  async handleGetState(collection: string, key: string): Promise<Buffer> {
+    const { ledger, rwset, peerMspId } = this.context;
+    if (!collection) {
+      const record = await ledger.getState(this.namespace, key);
+      rwset.addRead(this.namespace, key, record?.version ?? null);
+      return record ? Buffer.from(record.value) : Buffer.alloc(0);
+    }
+    const policy = this.checkReadAccess(collection);
+    const hashed = await ledger.getPrivateDataHash(this.namespace, collection, sha256(key));
+    rwset.addPrivateRead(this.namespace, collection, key, hashed?.version ?? null);
+    // A peer outside the collection holds only hashes, so it has no value to return.
+    if (!policy.members.has(peerMspId)) return Buffer.alloc(0);
+    const record = await ledger.getPrivateData(peerMspId, this.namespace, collection, key);
+    return record ? Buffer.from(record.value) : Buffer.alloc(0);
+  }
+
+  async handleGetPrivateDataHash(collection: string, key: string): Promise<Buffer> {
+    this.collectionPolicy(collection);
+    const hashed = await this.context.ledger.getPrivateDataHash(this.namespace, collection, sha256(key));
+    this.context.rwset.addPrivateRead(this.namespace, collection, key, hashed?.version ?? null);
+    return hashed ? Buffer.from(hashed.value) : Buffer.alloc(0);
+  }
+
+  async handlePutState(collection: string, key: string, value: Uint8Array): Promise<void> {
+    if (!key) throw new Error('key must not be an empty string');
+    if (!collection) {
+      this.context.rwset.addWrite(this.namespace, key, Buffer.from(value));
+      return;
+    }
+    this.checkWriteAccess(collection);
+    this.context.rwset.addPrivateWrite(this.namespace, collection, key, Buffer.from(value));
+  }
+
+  async handleDeleteState(collection: string, key: string): Promise<void> {
+    if (!collection) {
+      this.context.rwset.addWrite(this.namespace, key, null);
+      return;
+    }
+    this.checkWriteAccess(collection);
+    this.context.rwset.addPrivateWrite(this.namespace, collection, key, null);
+  }
+
+  /** Purge is recorded as a delete: the embedded network keeps no purge-specific history. */
+  async handlePurgeState(collection: string, key: string): Promise<void> {
+    return this.handleDeleteState(collection, key);
+  }
+
+  async handlePutStateMetadata(collection: string, key: string, metakey: string, value: Uint8Array): Promise<void> {
+    if (!collection) {
+      this.context.rwset.addMetadataWrite(this.namespace, key, metakey, Buffer.from(value));
+      return;
+    }
+    this.checkWriteAccess(collection);
+    this.context.rwset.addPrivateMetadataWrite(this.namespace, collection, key, metakey, Buffer.from(value));
+  }
+
+  async handleGetStateMetadata(collection: string, key: string): Promise<Record<string, Buffer>> {
+    const { ledger, rwset } = this.context;
+    if (!collection) {
+      const record = await ledger.getState(this.namespace, key);
+      rwset.addRead(this.namespace, key, record?.version ?? null);
+      return record?.metadata ?? {};
+    }
+    this.checkReadAccess(collection);
+    const hashed = await ledger.getPrivateDataHash(this.namespace, collection, sha256(key));
+    rwset.addPrivateRead(this.namespace, collection, key, hashed?.version ?? null);
+    return hashed?.metadata ?? {};
+  }
+
+  async handleGetStateByRange(
+    collection: string,
+    startKey: string,
+    endKey: string,
+    _channel: string,
+    _txId: string,
+    metadataBytes?: Uint8Array,
+  ): Promise<{ iterator: StateQueryIterator; metadata?: { bookmark: string; fetchedRecordsCount: number } }> {
+    const { ledger, rwset, peerMspId } = this.context;
+    let records: StateKeyValue[];
+    let responseMetadata: { bookmark: string; fetchedRecordsCount: number } | undefined;
+    if (collection) {
+      const policy = this.checkReadAccess(collection);
+      records = policy.members.has(peerMspId)
+        ? await ledger.getPrivateDataRange(peerMspId, this.namespace, collection, startKey, endKey)
+        : [];
+    } else if (metadataBytes && metadataBytes.length > 0) {
+      const query = peer.QueryMetadata.deserializeBinary(metadataBytes);
+      const pageSize = query.getPagesize();
+      if (pageSize <= 0) throw new Error(`page size must be positive, got ${pageSize}`);
+      const bookmark = query.getBookmark();
+      const from = bookmark && bookmark > startKey ? bookmark : startKey;
+      const fetched = await ledger.getStateRange(this.namespace, from, endKey, pageSize + 1);
+      records = fetched.slice(0, pageSize);
+      responseMetadata = { bookmark: fetched[pageSize]?.key ?? '', fetchedRecordsCount: records.length };
+      rwset.markPaginatedQuery();
+    } else {
+      records = await ledger.getStateRange(this.namespace, startKey, endKey);
+      // Recorded so validation can re-run the range and detect phantoms.
+      rwset.addRangeQuery(this.namespace, {
+        startKey,
+        endKey,
+        itrExhausted: true,
+        reads: records.map(({ key, record }) => ({ key, version: record.version })),
+      });
+    }
+    const results = records.map(({ key, record }) => {
+      const kv = new ledgerProtos.queryresult.KV();
+      kv.setNamespace(this.namespace);
+      kv.setKey(key);
+      kv.setValue(record.value);
+      const bytes = new peer.QueryResultBytes();
+      bytes.setResultbytes(kv.serializeBinary());
+      return bytes;
+    });
+    const response = this.openQuery('state', results);
+    if (responseMetadata) {
+      const meta = new peer.QueryResponseMetadata();
+      meta.setBookmark(responseMetadata.bookmark);
+      meta.setFetchedRecordsCount(responseMetadata.fetchedRecordsCount);
+      response.setMetadata(meta.serializeBinary());
+    }
+    const iterator = new StateQueryIterator(this, this.context.channel, this.context.txId, response);
+    return responseMetadata ? { iterator, metadata: responseMetadata } : { iterator };
+  }
+
+  async handleGetQueryResult(): Promise<never> {
+    // The embedded state database is LevelDB, which, as on a Fabric peer, has no rich queries.
+    throw new Error('ExecuteQuery not supported for leveldb');
+  }
+
+  async handleGetHistoryForKey(key: string): Promise<HistoryQueryIterator> {
+    const history = await this.context.ledger.getHistory(this.namespace, key);
+    const results = history.map((entry) => {
+      const modification = new ledgerProtos.queryresult.KeyModification();
+      modification.setTxId(entry.txId);
+      modification.setValue(entry.value);
+      modification.setTimestamp(timestampFromDate(entry.timestamp));
+      modification.setIsDelete(entry.isDelete);
+      const bytes = new peer.QueryResultBytes();
+      bytes.setResultbytes(modification.serializeBinary());
+      return bytes;
+    });
+    return new HistoryQueryIterator(this, this.context.channel, this.context.txId, this.openQuery('history', results));
+  }
+
+  private openQuery(kind: OpenQuery['kind'], results: peer.QueryResultBytes[]): peer.QueryResponse {
+    const id = String(this.nextQueryId++);
+    const query: OpenQuery = { kind, results, offset: 0 };
+    this.queries.set(id, query);
+    return this.nextPage(id, query);
+  }
+
+  private nextPage(id: string, query: OpenQuery): peer.QueryResponse {
+    const page = query.results.slice(query.offset, query.offset + QUERY_PAGE);
+    query.offset += page.length;
+    const response = new peer.QueryResponse();
+    response.setId(id);
+    response.setResultsList(page);
+    response.setHasMore(query.offset < query.results.length);
+    if (!response.getHasMore()) this.queries.delete(id);
+    return response;
+  }
+
+  async handleQueryStateNext(id: string): Promise<peer.QueryResponse> {
+    const query = this.queries.get(id);
+    if (!query) throw new Error(`query iterator ${id} is not open`);
+    return this.nextPage(id, query);
+  }
+
+  async handleQueryStateClose(id: string): Promise<peer.QueryResponse> {
+    this.queries.delete(id);
+    const response = new peer.QueryResponse();
+    response.setId(id);
+    return response;
+  }
+
+  async handleInvokeChaincode(chaincodeName: string, args: Array<string | Buffer>): Promise<ChaincodeResponse> {
+    const [name, channel] = chaincodeName.split('/');
+    const response = await this.context.invokeChaincode(
+      name ?? '',
+      args.map((arg) => Buffer.from(arg)),
+      channel && channel !== this.context.channel ? channel : undefined,
+    );
+    // Like the shim's own handler, hand back error statuses for the calling chaincode to judge.
+    return response;
+  }
+}
