@@ -8,7 +8,10 @@ import type { IdentityDeserializer, VerifiedIdentity } from './protocol/signer';
  * transactions and blocks into identities validated by their organisation's CA.
  */
 export class MspRegistry implements IdentityDeserializer {
-  private readonly cache = new Map<string, { provider: MembershipServiceProvider; identity: VerifiedIdentity }>();
+  private readonly cache = new Map<
+    string,
+    { provider: MembershipServiceProvider; identity: VerifiedIdentity }
+  >();
 
   constructor(private readonly msps: ReadonlyMap<string, MembershipServiceProvider>) {}
 

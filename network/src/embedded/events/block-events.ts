@@ -24,7 +24,9 @@ export function describeStoredBlock(channel: string, block: common.Block): Commi
       if (endorsed) {
         described.chaincode = endorsed.chaincode;
         if (code === TxValidationCode.VALID) {
-          described.result = Buffer.from(endorsed.action.getResponse()?.getPayload_asU8() ?? new Uint8Array(0));
+          described.result = Buffer.from(
+            endorsed.action.getResponse()?.getPayload_asU8() ?? new Uint8Array(0),
+          );
           const eventBytes = endorsed.action.getEvents_asU8();
           if (eventBytes.length > 0) {
             const event = peer.ChaincodeEvent.deserializeBinary(eventBytes);

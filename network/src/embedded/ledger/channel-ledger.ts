@@ -33,8 +33,19 @@ export interface BlockCommit {
   blockBytes: Uint8Array;
   headerHash: Buffer;
   state: Array<{ namespace: string; key: string; record: VersionedValue | null }>;
-  privateHashes: Array<{ namespace: string; collection: string; keyHash: Buffer; record: VersionedValue | null }>;
-  privateData: Array<{ org: string; namespace: string; collection: string; key: string; record: VersionedValue | null }>;
+  privateHashes: Array<{
+    namespace: string;
+    collection: string;
+    keyHash: Buffer;
+    record: VersionedValue | null;
+  }>;
+  privateData: Array<{
+    org: string;
+    namespace: string;
+    collection: string;
+    key: string;
+    record: VersionedValue | null;
+  }>;
   history: Array<{ namespace: string; key: string; entry: HistoryEntry }>;
   transactions: Array<{ txId: string; location: TransactionLocation }>;
 }
@@ -80,7 +91,10 @@ export class ChannelLedger {
 
   static async open(directory: string, channel: string): Promise<ChannelLedger> {
     mkdirSync(directory, { recursive: true });
-    const db: Db = new ClassicLevel<string, Buffer>(directory, { keyEncoding: 'utf8', valueEncoding: 'buffer' });
+    const db: Db = new ClassicLevel<string, Buffer>(directory, {
+      keyEncoding: 'utf8',
+      valueEncoding: 'buffer',
+    });
     await db.open();
     const ledger = new ChannelLedger(channel, db);
     await ledger.loadCheckpoint();
@@ -109,7 +123,12 @@ export class ChannelLedger {
   }
 
   /** Keys in [startKey, endKey) in byte order; an empty endKey means no upper bound. */
-  async getStateRange(namespace: string, startKey: string, endKey: string, limit?: number): Promise<StateKeyValue[]> {
+  async getStateRange(
+    namespace: string,
+    startKey: string,
+    endKey: string,
+    limit?: number,
+  ): Promise<StateKeyValue[]> {
     const results: StateKeyValue[] = [];
     const range = {
       gte: stateKey(namespace, startKey),
@@ -122,12 +141,21 @@ export class ChannelLedger {
     return results;
   }
 
-  async getPrivateDataHash(namespace: string, collection: string, keyHash: Buffer): Promise<VersionedValue | undefined> {
+  async getPrivateDataHash(
+    namespace: string,
+    collection: string,
+    keyHash: Buffer,
+  ): Promise<VersionedValue | undefined> {
     const bytes = await this.privateHashes.get(namespace + SEP + collection + SEP + keyHash.toString('hex'));
     return bytes ? decodeVersionedValue(bytes) : undefined;
   }
 
-  async getPrivateData(org: string, namespace: string, collection: string, key: string): Promise<VersionedValue | undefined> {
+  async getPrivateData(
+    org: string,
+    namespace: string,
+    collection: string,
+    key: string,
+  ): Promise<VersionedValue | undefined> {
     const bytes = await this.privateData.get(org + SEP + namespace + SEP + collection + SEP + key);
     return bytes ? decodeVersionedValue(bytes) : undefined;
   }
@@ -141,7 +169,10 @@ export class ChannelLedger {
   ): Promise<StateKeyValue[]> {
     const prefix = org + SEP + namespace + SEP + collection + SEP;
     const results: StateKeyValue[] = [];
-    const range = { gte: prefix + startKey, lt: endKey ? prefix + endKey : org + SEP + namespace + SEP + collection + '\x01' };
+    const range = {
+      gte: prefix + startKey,
+      lt: endKey ? prefix + endKey : org + SEP + namespace + SEP + collection + '\x01',
+    };
     for await (const [key, value] of this.privateData.iterator(range)) {
       results.push({ key: key.slice(prefix.length), record: decodeVersionedValue(value) });
     }
@@ -179,7 +210,9 @@ export class ChannelLedger {
 
   async commit(commit: BlockCommit): Promise<void> {
     if (commit.blockNumber !== this.heightValue) {
-      throw new Error(`block ${commit.blockNumber} cannot follow height ${this.heightValue} on channel ${this.channel}`);
+      throw new Error(
+        `block ${commit.blockNumber} cannot follow height ${this.heightValue} on channel ${this.channel}`,
+      );
     }
     const batch = this.db.batch();
     batch.put(padded(commit.blockNumber), Buffer.from(commit.blockBytes), { sublevel: this.blocks });

@@ -12,9 +12,14 @@ export interface VersionedValue {
  * base64 entries), then the value itself untouched, so large values are not re-encoded.
  */
 export function encodeVersionedValue(record: VersionedValue): Buffer {
-  const metadata = record.metadata && Object.keys(record.metadata).length > 0
-    ? Buffer.from(JSON.stringify(Object.fromEntries(Object.entries(record.metadata).map(([k, v]) => [k, v.toString('base64')]))))
-    : Buffer.alloc(0);
+  const metadata =
+    record.metadata && Object.keys(record.metadata).length > 0
+      ? Buffer.from(
+          JSON.stringify(
+            Object.fromEntries(Object.entries(record.metadata).map(([k, v]) => [k, v.toString('base64')])),
+          ),
+        )
+      : Buffer.alloc(0);
   const head = Buffer.alloc(12);
   head.writeUInt32BE(record.version.blockNum, 0);
   head.writeUInt32BE(record.version.txNum, 4);
@@ -28,7 +33,9 @@ export function decodeVersionedValue(bytes: Buffer): VersionedValue {
   const record: VersionedValue = { version, value: bytes.subarray(12 + metadataLength) };
   if (metadataLength > 0) {
     const parsed = JSON.parse(bytes.subarray(12, 12 + metadataLength).toString()) as Record<string, string>;
-    record.metadata = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
+    record.metadata = Object.fromEntries(
+      Object.entries(parsed).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
+    );
   }
   return record;
 }
@@ -44,7 +51,13 @@ export interface HistoryEntry {
 
 export function encodeHistoryEntry(entry: HistoryEntry): Buffer {
   const head = Buffer.from(
-    JSON.stringify({ t: entry.txId, ms: entry.timestamp.getTime(), d: entry.isDelete, b: entry.blockNum, n: entry.txNum }),
+    JSON.stringify({
+      t: entry.txId,
+      ms: entry.timestamp.getTime(),
+      d: entry.isDelete,
+      b: entry.blockNum,
+      n: entry.txNum,
+    }),
   );
   const length = Buffer.alloc(4);
   length.writeUInt32BE(head.length, 0);
@@ -53,7 +66,13 @@ export function encodeHistoryEntry(entry: HistoryEntry): Buffer {
 
 export function decodeHistoryEntry(bytes: Buffer): HistoryEntry {
   const length = bytes.readUInt32BE(0);
-  const head = JSON.parse(bytes.subarray(4, 4 + length).toString()) as { t: string; ms: number; d: boolean; b: number; n: number };
+  const head = JSON.parse(bytes.subarray(4, 4 + length).toString()) as {
+    t: string;
+    ms: number;
+    d: boolean;
+    b: number;
+    n: number;
+  };
   return {
     txId: head.t,
     timestamp: new Date(head.ms),

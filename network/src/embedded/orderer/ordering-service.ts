@@ -24,7 +24,12 @@ export class OrderingService {
   ) {}
 
   /** Starts ordering a channel after the block its ledger already holds. */
-  addChannel(channel: string, height: number, previousHash: Uint8Array, deliver: (block: common.Block) => void): void {
+  addChannel(
+    channel: string,
+    height: number,
+    previousHash: Uint8Array,
+    deliver: (block: common.Block) => void,
+  ): void {
     const chain: ChannelChain = {
       nextNumber: height,
       previousHash,

@@ -4,7 +4,11 @@ import type { ChannelRuntime } from '../channel-runtime';
 import { buildProposalResponse, buildProposalResponsePayload, endorse } from '../protocol/endorsement';
 import { type DecodedProposal, decodeSignedProposal } from '../protocol/proposal';
 import { ReadWriteSetBuilder } from '../protocol/read-write-set-builder';
-import { type CollectionPrivateWriteSet, type TxReadWriteSet, serializeReadWriteSet } from '../protocol/read-write-set';
+import {
+  type CollectionPrivateWriteSet,
+  type TxReadWriteSet,
+  serializeReadWriteSet,
+} from '../protocol/read-write-set';
 import type { Signer, VerifiedIdentity } from '../protocol/signer';
 import { computeTransactionId } from '../protocol/transaction-id';
 import { type ChaincodeResponse, ERROR_THRESHOLD } from './contract-chaincode';
@@ -57,7 +61,15 @@ export class EndorsingPeer {
     const rwset = new ReadWriteSetBuilder();
     let outcome: { response: ChaincodeResponse; event?: peer.ChaincodeEvent };
     try {
-      outcome = await this.execute(channel, decoded, signedProposal, creator.mspId, rwset, decoded.chaincode, bufferArgs(decoded));
+      outcome = await this.execute(
+        channel,
+        decoded,
+        signedProposal,
+        creator.mspId,
+        rwset,
+        decoded.chaincode,
+        bufferArgs(decoded),
+      );
     } catch (error) {
       return rejected(`error in simulation: ${(error as Error).message}`);
     }
@@ -86,7 +98,13 @@ export class EndorsingPeer {
     return {
       peer: this.name,
       mspId: this.mspId,
-      proposalResponse: buildProposalResponse(response.status, response.message, response.payload, responsePayload, endorsement),
+      proposalResponse: buildProposalResponse(
+        response.status,
+        response.message,
+        response.payload,
+        responsePayload,
+        endorsement,
+      ),
       responsePayload,
       readWriteSet,
       privateWrites,
@@ -101,20 +119,30 @@ export class EndorsingPeer {
     return channel;
   }
 
-  private checkCreator(channel: ChannelRuntime, decoded: DecodedProposal, signed: peer.SignedProposal): VerifiedIdentity {
+  private checkCreator(
+    channel: ChannelRuntime,
+    decoded: DecodedProposal,
+    signed: peer.SignedProposal,
+  ): VerifiedIdentity {
     const creator = channel.identities.deserialize(decoded.creator);
     if (!channel.members.has(creator.mspId)) {
-      throw new ProposalRejection(`access denied: ${creator.mspId} is not a member of channel ${channel.name}`);
+      throw new ProposalRejection(
+        `access denied: ${creator.mspId} is not a member of channel ${channel.name}`,
+      );
     }
     if (!creator.verify(signed.getProposalBytes_asU8(), signed.getSignature_asU8())) {
-      throw new ProposalRejection('access denied: the proposal signature does not verify against its creator');
+      throw new ProposalRejection(
+        'access denied: the proposal signature does not verify against its creator',
+      );
     }
     return creator;
   }
 
   private async checkTransactionId(channel: ChannelRuntime, decoded: DecodedProposal): Promise<void> {
     if (computeTransactionId(decoded.nonce, decoded.creator) !== decoded.txId) {
-      throw new ProposalRejection(`invalid txID ${decoded.txId}: it is not the hash of the nonce and creator`);
+      throw new ProposalRejection(
+        `invalid txID ${decoded.txId}: it is not the hash of the nonce and creator`,
+      );
     }
     if (await channel.ledger.getTransactionLocation(decoded.txId)) {
       throw new ProposalRejection(`duplicate transaction found [${decoded.txId}]`);
@@ -132,7 +160,8 @@ export class EndorsingPeer {
   ): Promise<{ response: ChaincodeResponse; event?: peer.ChaincodeEvent }> {
     const chaincode = channel.chaincode(chaincodeName);
     if (!chaincode) throw new Error(`chaincode ${chaincodeName} is not defined on channel ${channel.name}`);
-    if (!chaincode.implementation) throw new Error(`chaincode ${chaincodeName} is not installed on ${this.name}`);
+    if (!chaincode.implementation)
+      throw new Error(`chaincode ${chaincodeName} is not installed on ${this.name}`);
     const context: SimulationContext = {
       channel: channel.name,
       txId: decoded.txId,

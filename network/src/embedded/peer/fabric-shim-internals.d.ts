@@ -2,7 +2,13 @@
 // declarations; we pin fabric-shim's exact version and declare only what the embedded peer uses.
 declare module 'fabric-shim/lib/stub' {
   class ChaincodeStub {
-    constructor(handler: unknown, channelId: string, txId: string, chaincodeInput: unknown, signedProposal: unknown);
+    constructor(
+      handler: unknown,
+      channelId: string,
+      txId: string,
+      chaincodeInput: unknown,
+      signedProposal: unknown,
+    );
     chaincodeEvent?: import('@hyperledger/fabric-protos').peer.ChaincodeEvent;
   }
   export = ChaincodeStub;
@@ -19,7 +25,13 @@ declare module 'fabric-shim/lib/iterators' {
 
 declare module 'fabric-shim/lib/contract-spi/chaincodefromcontract' {
   class ChaincodeFromContract {
-    constructor(contracts: unknown[], serializers: unknown, metadata: unknown, title: string, version: string);
+    constructor(
+      contracts: unknown[],
+      serializers: unknown,
+      metadata: unknown,
+      title: string,
+      version: string,
+    );
     metadata: Record<string, unknown>;
     Invoke(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }>;
   }

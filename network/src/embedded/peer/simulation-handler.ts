@@ -123,7 +123,12 @@ export class SimulationHandler {
     return this.handleDeleteState(collection, key);
   }
 
-  async handlePutStateMetadata(collection: string, key: string, metakey: string, value: Uint8Array): Promise<void> {
+  async handlePutStateMetadata(
+    collection: string,
+    key: string,
+    metakey: string,
+    value: Uint8Array,
+  ): Promise<void> {
     if (!collection) {
       this.context.rwset.addMetadataWrite(this.namespace, key, metakey, Buffer.from(value));
       return;
@@ -218,7 +223,12 @@ export class SimulationHandler {
       bytes.setResultbytes(modification.serializeBinary());
       return bytes;
     });
-    return new HistoryQueryIterator(this, this.context.channel, this.context.txId, this.openQuery('history', results));
+    return new HistoryQueryIterator(
+      this,
+      this.context.channel,
+      this.context.txId,
+      this.openQuery('history', results),
+    );
   }
 
   private openQuery(kind: OpenQuery['kind'], results: peer.QueryResultBytes[]): peer.QueryResponse {
@@ -252,7 +262,10 @@ export class SimulationHandler {
     return response;
   }
 
-  async handleInvokeChaincode(chaincodeName: string, args: Array<string | Buffer>): Promise<ChaincodeResponse> {
+  async handleInvokeChaincode(
+    chaincodeName: string,
+    args: Array<string | Buffer>,
+  ): Promise<ChaincodeResponse> {
     const [name, channel] = chaincodeName.split('/');
     const response = await this.context.invokeChaincode(
       name ?? '',

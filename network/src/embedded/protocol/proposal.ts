@@ -96,7 +96,9 @@ export function decodeSignedProposal(signedProposal: peer.SignedProposal): Decod
   const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
   const signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
   if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) {
-    throw new Error(`invalid header type ${channelHeader.getType()}: only endorser transactions are supported`);
+    throw new Error(
+      `invalid header type ${channelHeader.getType()}: only endorser transactions are supported`,
+    );
   }
   const extension = peer.ChaincodeHeaderExtension.deserializeBinary(channelHeader.getExtension_asU8());
   const payload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());

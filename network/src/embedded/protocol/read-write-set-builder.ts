@@ -93,7 +93,13 @@ export class ReadWriteSetBuilder {
     });
   }
 
-  addPrivateMetadataWrite(namespace: string, collection: string, key: string, name: string, value: Buffer): void {
+  addPrivateMetadataWrite(
+    namespace: string,
+    collection: string,
+    key: string,
+    name: string,
+    value: Buffer,
+  ): void {
     const writes = this.collection(namespace, collection).metadataWrites;
     const entries = writes.get(key) ?? new Map<string, Buffer>();
     entries.set(name, value);
@@ -137,18 +143,26 @@ export class ReadWriteSetBuilder {
             .sort(([a], [b]) => byCodeUnits(a, b))
             .map(([keyHash, version]) => ({ keyHash: Buffer.from(keyHash, 'hex'), version })),
           hashedWrites: writes
-            .map((w) => ({ keyHash: sha256(w.key), isDelete: w.isDelete, valueHash: w.isDelete ? Buffer.alloc(0) : sha256(w.value) }))
+            .map((w) => ({
+              keyHash: sha256(w.key),
+              isDelete: w.isDelete,
+              valueHash: w.isDelete ? Buffer.alloc(0) : sha256(w.value),
+            }))
             .sort((a, b) => Buffer.compare(a.keyHash, b.keyHash)),
           metadataWrites: metadataWrites
             .map((m) => ({ keyHash: sha256(m.key), entries: m.entries }))
             .sort((a, b) => Buffer.compare(a.keyHash, b.keyHash)),
           pvtRwSetHash:
-            writes.length > 0 || metadataWrites.length > 0 ? sha256(serializePrivateWrites(privateSet)) : Buffer.alloc(0),
+            writes.length > 0 || metadataWrites.length > 0
+              ? sha256(serializePrivateWrites(privateSet))
+              : Buffer.alloc(0),
         };
       });
       return {
         namespace,
-        reads: [...ns.reads.entries()].sort(([a], [b]) => byBytes(a, b)).map(([key, version]) => ({ key, version })),
+        reads: [...ns.reads.entries()]
+          .sort(([a], [b]) => byBytes(a, b))
+          .map(([key, version]) => ({ key, version })),
         rangeQueries: ns.rangeQueries,
         writes: [...ns.writes.values()].sort((a, b) => byBytes(a.key, b.key)),
         metadataWrites: [...ns.metadataWrites.entries()]
@@ -162,5 +176,7 @@ export class ReadWriteSetBuilder {
 }
 
 function sortedEntries(entries: Map<string, Buffer>): Array<{ name: string; value: Buffer }> {
-  return [...entries.entries()].sort(([a], [b]) => byCodeUnits(a, b)).map(([name, value]) => ({ name, value }));
+  return [...entries.entries()]
+    .sort(([a], [b]) => byCodeUnits(a, b))
+    .map(([name, value]) => ({ name, value }));
 }

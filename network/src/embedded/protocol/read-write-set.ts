@@ -102,7 +102,9 @@ function readProto(read: KeyRead): ledger.rwset.kvrwset.KVRead {
   return proto;
 }
 
-function metadataEntries(entries: Array<{ name: string; value: Buffer }>): ledger.rwset.kvrwset.KVMetadataEntry[] {
+function metadataEntries(
+  entries: Array<{ name: string; value: Buffer }>,
+): ledger.rwset.kvrwset.KVMetadataEntry[] {
   return entries.map(({ name, value }) => {
     const entry = new kvrwset.KVMetadataEntry();
     entry.setName(name);
@@ -203,7 +205,9 @@ function readFromProto(proto: ledger.rwset.kvrwset.KVRead): KeyRead {
   return { key: proto.getKey(), version: versionFromProto(proto.getVersion()) };
 }
 
-function entriesFromProto(list: ledger.rwset.kvrwset.KVMetadataEntry[]): Array<{ name: string; value: Buffer }> {
+function entriesFromProto(
+  list: ledger.rwset.kvrwset.KVMetadataEntry[],
+): Array<{ name: string; value: Buffer }> {
   return list.map((entry) => ({ name: entry.getName(), value: Buffer.from(entry.getValue_asU8()) }));
 }
 

@@ -57,7 +57,9 @@ export function decodeTransactionEnvelope(envelopeBytes: Uint8Array): DecodedTra
   const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
   const endorsedAction = actionPayload.getAction();
   if (!endorsedAction) throw new Error('transaction action has no endorsed action');
-  const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(actionPayload.getChaincodeProposalPayload_asU8());
+  const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(
+    actionPayload.getChaincodeProposalPayload_asU8(),
+  );
   const invocation = peer.ChaincodeInvocationSpec.deserializeBinary(proposalPayload.getInput_asU8());
   const responsePayload = endorsedAction.getProposalResponsePayload_asU8();
   const prp = peer.ProposalResponsePayload.deserializeBinary(responsePayload);

@@ -23,20 +23,30 @@ export class BlockStateView {
     this.state.set(namespace + SEP + key, record);
   }
 
-  async getPrivateDataHash(namespace: string, collection: string, keyHash: Buffer): Promise<VersionedValue | undefined> {
+  async getPrivateDataHash(
+    namespace: string,
+    collection: string,
+    keyHash: Buffer,
+  ): Promise<VersionedValue | undefined> {
     const updated = this.privateHashes.get(namespace + SEP + collection + SEP + keyHash.toString('hex'));
     if (updated !== undefined) return updated ?? undefined;
     return this.ledger.getPrivateDataHash(namespace, collection, keyHash);
   }
 
-  setPrivateDataHash(namespace: string, collection: string, keyHash: Buffer, record: VersionedValue | null): void {
+  setPrivateDataHash(
+    namespace: string,
+    collection: string,
+    keyHash: Buffer,
+    record: VersionedValue | null,
+  ): void {
     this.privateHashes.set(namespace + SEP + collection + SEP + keyHash.toString('hex'), record);
   }
 
   /** The range as a re-execution right now would see it: committed keys merged with this block's writes. */
   async getStateRange(namespace: string, startKey: string, endKey: string): Promise<StateKeyValue[]> {
     const merged = new Map<string, VersionedValue>();
-    for (const { key, record } of await this.ledger.getStateRange(namespace, startKey, endKey)) merged.set(key, record);
+    for (const { key, record } of await this.ledger.getStateRange(namespace, startKey, endKey))
+      merged.set(key, record);
     const start = Buffer.from(startKey);
     const end = endKey ? Buffer.from(endKey) : undefined;
     for (const [compound, record] of this.state) {

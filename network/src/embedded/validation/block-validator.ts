@@ -1,12 +1,15 @@
 import { common, peer } from '@hyperledger/fabric-protos';
-import { type PolicySigner, type SignaturePolicy, evaluateSignaturePolicy } from '../../consortium/signature-policy';
-import type { ChannelRuntime, DeployedChaincode } from '../channel-runtime';
+import {
+  type PolicySigner,
+  type SignaturePolicy,
+  evaluateSignaturePolicy,
+} from '../../consortium/signature-policy';
+import type { ChannelRuntime } from '../channel-runtime';
 import type { BlockCommit } from '../ledger/channel-ledger';
 import type { VersionedValue } from '../ledger/record-codec';
 import { endorsementMessage } from '../protocol/endorsement';
 import {
   type KeyRead,
-  type NamespaceReadWriteSet,
   type TxReadWriteSet,
   type Version,
   deserializeReadWriteSet,
@@ -16,7 +19,7 @@ import {
 import { type DecodedTransaction, decodeTransactionEnvelope } from '../protocol/transaction-envelope';
 import { computeTransactionId } from '../protocol/transaction-id';
 import { BlockStateView } from './block-state-view';
-import { VALIDATION_PARAMETER, decodeKeyEndorsementPolicy } from './key-endorsement-policy';
+import { PolicyResolutionError, applicablePolicies } from './applicable-policies';
 import { TxValidationCode } from './validation-codes';
 
 /** One transaction of a block after validation. */
@@ -76,10 +79,16 @@ export class BlockValidator {
     const transactions: ValidatedTransaction[] = [];
     const seenInBlock = new Set<string>();
     for (let index = 0; index < envelopes.length; index++) {
-      transactions.push(await this.validateOne(envelopes[index]!, blockNum, index, view, commit, seenInBlock));
+      transactions.push(
+        await this.validateOne(envelopes[index]!, blockNum, index, view, commit, seenInBlock),
+      );
     }
     for (const tx of transactions) {
-      if (tx.txId) commit.transactions.push({ txId: tx.txId, location: { blockNumber: blockNum, txIndex: tx.index, validationCode: tx.code } });
+      if (tx.txId)
+        commit.transactions.push({
+          txId: tx.txId,
+          location: { blockNumber: blockNum, txIndex: tx.index, validationCode: tx.code },
+        });
     }
     return { commit, transactions };
   }
@@ -101,13 +110,15 @@ export class BlockValidator {
     const base = { index, txId: tx.txId, timestamp: tx.timestamp };
     try {
       if (tx.type === common.HeaderType.CONFIG) {
-        if (blockNum !== 0) throw new InvalidTransaction(TxValidationCode.INVALID_CONFIG_TRANSACTION, 'config update');
+        if (blockNum !== 0)
+          throw new InvalidTransaction(TxValidationCode.INVALID_CONFIG_TRANSACTION, 'config update');
         return { ...base, code: TxValidationCode.VALID };
       }
       if (tx.type !== common.HeaderType.ENDORSER_TRANSACTION || !tx.endorserTransaction) {
         throw new InvalidTransaction(TxValidationCode.UNKNOWN_TX_TYPE, `transaction type ${tx.type}`);
       }
-      if (tx.channel !== this.channel.name) throw new InvalidTransaction(TxValidationCode.TARGET_CHAIN_NOT_FOUND, tx.channel);
+      if (tx.channel !== this.channel.name)
+        throw new InvalidTransaction(TxValidationCode.TARGET_CHAIN_NOT_FOUND, tx.channel);
       this.checkCreator(tx);
       if (seenInBlock.has(tx.txId) || (await this.channel.ledger.getTransactionLocation(tx.txId))) {
         throw new InvalidTransaction(TxValidationCode.DUPLICATE_TXID, tx.txId);
@@ -129,7 +140,11 @@ export class BlockValidator {
       let event: ValidatedTransaction['event'];
       if (eventBytes.length > 0) {
         const decoded = peer.ChaincodeEvent.deserializeBinary(eventBytes);
-        event = { chaincode: decoded.getChaincodeId(), name: decoded.getEventName(), payload: Buffer.from(decoded.getPayload_asU8()) };
+        event = {
+          chaincode: decoded.getChaincodeId(),
+          name: decoded.getEventName(),
+          payload: Buffer.from(decoded.getPayload_asU8()),
+        };
       }
       return {
         ...base,
@@ -140,8 +155,13 @@ export class BlockValidator {
       };
     } catch (error) {
       this.channel.transientStore.take(tx.txId);
-      if (error instanceof InvalidTransaction) return { ...base, code: error.code, chaincode: tx.endorserTransaction?.chaincode };
-      return { ...base, code: TxValidationCode.INVALID_OTHER_REASON, chaincode: tx.endorserTransaction?.chaincode };
+      if (error instanceof InvalidTransaction)
+        return { ...base, code: error.code, chaincode: tx.endorserTransaction?.chaincode };
+      return {
+        ...base,
+        code: TxValidationCode.INVALID_OTHER_REASON,
+        chaincode: tx.endorserTransaction?.chaincode,
+      };
     }
   }
 
@@ -176,59 +196,28 @@ export class BlockValidator {
     return signers;
   }
 
-  private chaincode(namespace: string): DeployedChaincode {
-    const chaincode = this.channel.chaincode(namespace);
-    if (!chaincode) throw new InvalidTransaction(TxValidationCode.ILLEGAL_WRITESET, `unknown namespace ${namespace}`);
-    return chaincode;
-  }
-
   private async checkEndorsementPolicies(
     invoked: string,
     rwset: TxReadWriteSet,
     signers: PolicySigner[],
     view: BlockStateView,
   ): Promise<void> {
-    const required: SignaturePolicy[] = [];
-    const namespaces = new Map<string, NamespaceReadWriteSet>(rwset.namespaces.map((ns) => [ns.namespace, ns]));
-    if (!namespaces.has(invoked)) namespaces.set(invoked, emptyNamespace(invoked));
-    for (const ns of namespaces.values()) {
-      const chaincode = this.chaincode(ns.namespace);
-      let needsChaincodePolicy = false;
-      let writes = 0;
-      const publicKeys = new Set([...ns.writes.map((w) => w.key), ...ns.metadataWrites.map((m) => m.key)]);
-      for (const key of publicKeys) {
-        writes++;
-        const keyPolicy = (await view.getState(ns.namespace, key))?.metadata?.[VALIDATION_PARAMETER];
-        if (keyPolicy) required.push(this.decodeKeyPolicy(keyPolicy));
-        else needsChaincodePolicy = true;
+    let required: SignaturePolicy[];
+    try {
+      required = await applicablePolicies(this.channel, invoked, rwset, view);
+    } catch (error) {
+      if (error instanceof PolicyResolutionError) {
+        throw new InvalidTransaction(TxValidationCode.ENDORSEMENT_POLICY_FAILURE, error.message);
       }
-      for (const coll of ns.collections) {
-        const collection = chaincode.collections.get(coll.collection);
-        if (!collection) throw new InvalidTransaction(TxValidationCode.ILLEGAL_WRITESET, `unknown collection ${coll.collection}`);
-        const keyHashes = new Map<string, Buffer>();
-        for (const w of [...coll.hashedWrites, ...coll.metadataWrites]) keyHashes.set(w.keyHash.toString('hex'), w.keyHash);
-        for (const keyHash of keyHashes.values()) {
-          writes++;
-          const keyPolicy = (await view.getPrivateDataHash(ns.namespace, coll.collection, keyHash))?.metadata?.[VALIDATION_PARAMETER];
-          if (keyPolicy) required.push(this.decodeKeyPolicy(keyPolicy));
-          else if (collection.endorsementPolicy) required.push(collection.endorsementPolicy);
-          else needsChaincodePolicy = true;
-        }
-      }
-      if (needsChaincodePolicy || (writes === 0 && ns.namespace === invoked)) required.push(chaincode.endorsementPolicy);
+      throw error;
     }
     for (const policy of required) {
       if (!evaluateSignaturePolicy(policy, signers)) {
-        throw new InvalidTransaction(TxValidationCode.ENDORSEMENT_POLICY_FAILURE, 'endorsement policy not satisfied');
+        throw new InvalidTransaction(
+          TxValidationCode.ENDORSEMENT_POLICY_FAILURE,
+          'endorsement policy not satisfied',
+        );
       }
-    }
-  }
-
-  private decodeKeyPolicy(bytes: Buffer): SignaturePolicy {
-    try {
-      return decodeKeyEndorsementPolicy(bytes);
-    } catch {
-      throw new InvalidTransaction(TxValidationCode.ENDORSEMENT_POLICY_FAILURE, 'unreadable key-level policy');
     }
   }
 
@@ -242,15 +231,26 @@ export class BlockValidator {
       }
       for (const range of ns.rangeQueries) {
         const current = await view.getStateRange(ns.namespace, range.startKey, range.endKey);
-        if (!sameRange(range.reads, current.map(({ key, record }) => ({ key, version: record.version })))) {
-          throw new InvalidTransaction(TxValidationCode.PHANTOM_READ_CONFLICT, `${ns.namespace} [${range.startKey}, ${range.endKey})`);
+        if (
+          !sameRange(
+            range.reads,
+            current.map(({ key, record }) => ({ key, version: record.version })),
+          )
+        ) {
+          throw new InvalidTransaction(
+            TxValidationCode.PHANTOM_READ_CONFLICT,
+            `${ns.namespace} [${range.startKey}, ${range.endKey})`,
+          );
         }
       }
       for (const coll of ns.collections) {
         for (const read of coll.hashedReads) {
           const current = await view.getPrivateDataHash(ns.namespace, coll.collection, read.keyHash);
           if (!sameVersion(current?.version, read.version)) {
-            throw new InvalidTransaction(TxValidationCode.MVCC_READ_CONFLICT, `${ns.namespace}/${coll.collection}`);
+            throw new InvalidTransaction(
+              TxValidationCode.MVCC_READ_CONFLICT,
+              `${ns.namespace}/${coll.collection}`,
+            );
           }
         }
       }
@@ -276,7 +276,9 @@ export class BlockValidator {
           record = null;
         } else {
           const entries = metadataByKey.get(key);
-          const metadata = entries ? Object.fromEntries(entries.map((e) => [e.name, e.value])) : existing?.metadata;
+          const metadata = entries
+            ? Object.fromEntries(entries.map((e) => [e.name, e.value]))
+            : existing?.metadata;
           const value = write ? write.value : existing?.value;
           // Metadata for a key that has no value is dropped, as on a Fabric peer.
           record = value === undefined ? null : { value, version, ...(metadata ? { metadata } : {}) };
@@ -287,24 +289,46 @@ export class BlockValidator {
           commit.history.push({
             namespace: ns.namespace,
             key,
-            entry: { txId: tx.txId, timestamp: tx.timestamp, isDelete: write.isDelete, value: write.isDelete ? Buffer.alloc(0) : write.value, blockNum: version.blockNum, txNum: version.txNum },
+            entry: {
+              txId: tx.txId,
+              timestamp: tx.timestamp,
+              isDelete: write.isDelete,
+              value: write.isDelete ? Buffer.alloc(0) : write.value,
+              blockNum: version.blockNum,
+              txNum: version.txNum,
+            },
           });
         }
       }
       for (const coll of ns.collections) {
-        const metadataByHash = new Map(coll.metadataWrites.map((m) => [m.keyHash.toString('hex'), m.entries]));
+        const metadataByHash = new Map(
+          coll.metadataWrites.map((m) => [m.keyHash.toString('hex'), m.entries]),
+        );
         for (const write of coll.hashedWrites) {
           const existing = await view.getPrivateDataHash(ns.namespace, coll.collection, write.keyHash);
           const entries = metadataByHash.get(write.keyHash.toString('hex'));
-          const metadata = entries ? Object.fromEntries(entries.map((e) => [e.name, e.value])) : existing?.metadata;
-          const record = write.isDelete ? null : { value: write.valueHash, version, ...(metadata ? { metadata } : {}) };
+          const metadata = entries
+            ? Object.fromEntries(entries.map((e) => [e.name, e.value]))
+            : existing?.metadata;
+          const record = write.isDelete
+            ? null
+            : { value: write.valueHash, version, ...(metadata ? { metadata } : {}) };
           view.setPrivateDataHash(ns.namespace, coll.collection, write.keyHash, record);
-          commit.privateHashes.push({ namespace: ns.namespace, collection: coll.collection, keyHash: write.keyHash, record });
+          commit.privateHashes.push({
+            namespace: ns.namespace,
+            collection: coll.collection,
+            keyHash: write.keyHash,
+            record,
+          });
         }
-        const pvt = privateWrites.find((p) => p.namespace === ns.namespace && p.collection === coll.collection);
+        const pvt = privateWrites.find(
+          (p) => p.namespace === ns.namespace && p.collection === coll.collection,
+        );
         // Private data is only accepted when it matches the hash the endorsers signed.
         if (!pvt || !sha256(serializePrivateWrites(pvt)).equals(coll.pvtRwSetHash)) continue;
-        const members = this.channel.chaincode(ns.namespace)?.collections.get(coll.collection)?.members ?? new Set<string>();
+        const members =
+          this.channel.chaincode(ns.namespace)?.collections.get(coll.collection)?.members ??
+          new Set<string>();
         for (const org of members) {
           if (!this.channel.members.has(org)) continue;
           for (const write of pvt.writes) {
@@ -322,11 +346,9 @@ export class BlockValidator {
   }
 }
 
-function emptyNamespace(namespace: string): NamespaceReadWriteSet {
-  return { namespace, reads: [], rangeQueries: [], writes: [], metadataWrites: [], collections: [] };
-}
-
 function sameRange(recorded: KeyRead[], current: KeyRead[]): boolean {
   if (recorded.length !== current.length) return false;
-  return recorded.every((read, i) => read.key === current[i]!.key && sameVersion(read.version, current[i]!.version));
+  return recorded.every(
+    (read, i) => read.key === current[i]!.key && sameVersion(read.version, current[i]!.version),
+  );
 }

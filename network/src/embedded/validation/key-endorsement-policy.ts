@@ -24,7 +24,8 @@ export function decodeKeyEndorsementPolicy(bytes: Uint8Array): SignaturePolicy {
     }
     const role = msp.MSPRole.deserializeBinary(identity.getPrincipal_asU8());
     const name = ROLE_NAMES[role.getRole()];
-    if (!name) throw new Error(`principal ${index} of the key-level policy has unknown role ${role.getRole()}`);
+    if (!name)
+      throw new Error(`principal ${index} of the key-level policy has unknown role ${role.getRole()}`);
     return { mspId: role.getMspIdentifier(), role: name };
   });
   const convert = (rule: common.SignaturePolicy | undefined): SignaturePolicy => {

@@ -1,0 +1,120 @@
+import { X509Certificate } from 'node:crypto';
+import { msp } from '@hyperledger/fabric-protos';
+import type { ChannelLedger } from '../ledger/channel-ledger';
+import { blockEnvelopes } from '../protocol/block';
+import { deserializeReadWriteSet } from '../protocol/read-write-set';
+import { decodeTransactionEnvelope } from '../protocol/transaction-envelope';
+import { describeStoredBlock } from '../events/block-events';
+import { validationCodeName } from '../validation/validation-codes';
+
+export interface IdentitySummary {
+  mspId: string;
+  subject: string;
+}
+
+/** A transaction as an auditor inspects it. Binary values are shown as UTF-8 when printable, else base64. */
+export interface TransactionDetails {
+  txId: string;
+  channel: string;
+  blockNumber: number;
+  txIndex: number;
+  validationCode: number;
+  validationCodeName: string;
+  timestamp: string;
+  creator: IdentitySummary;
+  chaincode?: string;
+  function?: string;
+  args?: string[];
+  endorsements: IdentitySummary[];
+  readWriteSet?: Array<{
+    namespace: string;
+    reads: Array<{ key: string; version: { blockNum: number; txNum: number } | null }>;
+    rangeQueries: Array<{ startKey: string; endKey: string; keys: string[] }>;
+    writes: Array<{ key: string; isDelete: boolean; value: string }>;
+    collections: Array<{ collection: string; hashedWrites: number; hashedReads: number }>;
+  }>;
+  event?: { name: string; payload: string };
+  response?: { status: number; message: string; payload: string };
+}
+
+export function printable(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes).toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  return /^[^\u0000-\u0008\u000e-\u001f\ufffd]*$/.test(text)
+    ? text
+    : `base64:${Buffer.from(bytes).toString('base64')}`;
+}
+
+function summarize(serialized: Uint8Array): IdentitySummary {
+  try {
+    const identity = msp.SerializedIdentity.deserializeBinary(serialized);
+    const certificate = new X509Certificate(Buffer.from(identity.getIdBytes_asU8()));
+    return { mspId: identity.getMspid(), subject: certificate.subject.replace(/\n/g, ', ') };
+  } catch {
+    return { mspId: 'unknown', subject: 'unreadable identity' };
+  }
+}
+
+export async function describeTransaction(
+  ledger: ChannelLedger,
+  txId: string,
+): Promise<TransactionDetails | undefined> {
+  const location = await ledger.getTransactionLocation(txId);
+  if (!location) return undefined;
+  const block = await ledger.getBlock(location.blockNumber);
+  if (!block) return undefined;
+  const envelope = blockEnvelopes(block)[location.txIndex];
+  if (!envelope) return undefined;
+  const tx = decodeTransactionEnvelope(envelope);
+  const described = describeStoredBlock(ledger.channel, block).transactions[location.txIndex];
+  const details: TransactionDetails = {
+    txId,
+    channel: ledger.channel,
+    blockNumber: location.blockNumber,
+    txIndex: location.txIndex,
+    validationCode: location.validationCode,
+    validationCodeName: validationCodeName(location.validationCode),
+    timestamp: tx.timestamp.toISOString(),
+    creator: summarize(tx.creator),
+    endorsements: [],
+  };
+  const endorsed = tx.endorserTransaction;
+  if (endorsed) {
+    const [fn, ...args] = endorsed.args.map((a) => printable(a));
+    details.chaincode = endorsed.chaincode;
+    details.function = fn;
+    details.args = args;
+    details.endorsements = endorsed.endorsements.map((e) => summarize(e.endorser));
+    const rwset = deserializeReadWriteSet(endorsed.action.getResults_asU8());
+    details.readWriteSet = rwset.namespaces.map((ns) => ({
+      namespace: ns.namespace,
+      reads: ns.reads.map((r) => ({ key: printable(Buffer.from(r.key)), version: r.version })),
+      rangeQueries: ns.rangeQueries.map((q) => ({
+        startKey: printable(Buffer.from(q.startKey)),
+        endKey: printable(Buffer.from(q.endKey)),
+        keys: q.reads.map((r) => printable(Buffer.from(r.key))),
+      })),
+      writes: ns.writes.map((w) => ({
+        key: printable(Buffer.from(w.key)),
+        isDelete: w.isDelete,
+        value: printable(w.value),
+      })),
+      collections: ns.collections.map((c) => ({
+        collection: c.collection,
+        hashedWrites: c.hashedWrites.length,
+        hashedReads: c.hashedReads.length,
+      })),
+    }));
+    const response = endorsed.action.getResponse();
+    if (response) {
+      details.response = {
+        status: response.getStatus(),
+        message: response.getMessage(),
+        payload: printable(response.getPayload_asU8()),
+      };
+    }
+    if (described?.event)
+      details.event = { name: described.event.name, payload: printable(described.event.payload) };
+  }
+  return details;
+}

@@ -1,0 +1,297 @@
+import { join } from 'node:path';
+import type { common } from '@hyperledger/fabric-protos';
+import type { Consortium } from '../consortium/consortium';
+import { resolveEndorsementPolicy } from '../consortium/endorsement-policy';
+import { type CryptoMaterial, ensureCryptoMaterial } from '../identity/crypto-material';
+import type { MembershipServiceProvider } from '../identity/msp';
+import { type ChainVerification, verifyChain } from './audit/chain-verifier';
+import { type TransactionDetails, describeTransaction } from './audit/transaction-details';
+import {
+  type ChannelRuntime,
+  type DeployedChaincode,
+  type DeployedCollection,
+  TransientStore,
+} from './channel-runtime';
+import { ChannelCommitter } from './committer';
+import { NotFoundError, UnavailableError } from './errors';
+import {
+  type BlockListener,
+  BlockEventHub,
+  type CommittedBlock,
+  describeStoredBlock,
+} from './events/block-events';
+import { ChannelLedger } from './ledger/channel-ledger';
+import type { HistoryEntry } from './ledger/record-codec';
+import { buildGenesisEnvelope } from './genesis';
+import { MspRegistry } from './msp-registry';
+import { OrderingService } from './orderer/ordering-service';
+import { type ContractClass, ContractChaincode } from './peer/contract-chaincode';
+import { EndorsingPeer } from './peer/endorsing-peer';
+import type { Signer } from './protocol/signer';
+import {
+  type EndorseOptions,
+  type EndorsedTransaction,
+  type SubmitResult,
+  TransactionClient,
+  type TransactionRequest,
+} from './transaction-client';
+
+export interface EmbeddedNetworkOptions {
+  consortium: Consortium;
+  /** Holds crypto material (`crypto/`) and one ledger per channel (`ledgers/<channel>`). */
+  dataDir: string;
+  /** Installed chaincode implementations by chaincode name; the consortium says on which channels. */
+  chaincodes?: Record<string, ReadonlyArray<ContractClass>>;
+}
+
+interface Channel {
+  runtime: ChannelRuntime;
+  committer: ChannelCommitter;
+  events: BlockEventHub;
+}
+
+/**
+ * The whole consortium in one process, with Fabric's execute-order-validate semantics: every
+ * organisation's peers endorse with their own keys, a single orderer cuts signed, hash-chained
+ * blocks, and each channel's committer validates and writes them to LevelDB.
+ *
+ * @example
+ * ```ts
+ * const network = await EmbeddedNetwork.start({ consortium: loadConsortium(), dataDir, chaincodes: { identity: contracts } });
+ * const alice = await network.crypto.enrollUser('CityMSP', 'alice', { role: 'registrar' });
+ * const { txId, blockNumber } = await network.submit(alice, { channel: 'civic', chaincode: 'identity', function: 'RegisterOrganization', args: [...] });
+ * ```
+ */
+export class EmbeddedNetwork {
+  private readonly channels = new Map<string, Channel>();
+  private readonly peers = new Map<string, EndorsingPeer[]>();
+  private readonly client: TransactionClient;
+  private stopped = false;
+
+  private constructor(
+    readonly consortium: Consortium,
+    readonly crypto: CryptoMaterial,
+    private readonly orderer: OrderingService,
+  ) {
+    this.client = new TransactionClient(
+      (name) => this.channels.get(name),
+      (mspId) => this.peers.get(mspId) ?? [],
+      orderer,
+    );
+  }
+
+  static async start(options: EmbeddedNetworkOptions): Promise<EmbeddedNetwork> {
+    const { consortium, dataDir } = options;
+    const crypto = await ensureCryptoMaterial(consortium.definition, join(dataDir, 'crypto'));
+    const ordererNode = crypto.organizations().flatMap((org) => org.orderers)[0];
+    if (!ordererNode) throw new Error('the consortium has no orderer');
+    const orderer = new OrderingService(ordererNode.identity, consortium.definition.ordering);
+    const network = new EmbeddedNetwork(consortium, crypto, orderer);
+    const msps = new Map<string, MembershipServiceProvider>(
+      crypto.organizations().map((org) => [org.mspId, org.msp]),
+    );
+    const identities = new MspRegistry(msps);
+    const implementations = new Map<string, ContractChaincode>();
+
+    for (const org of crypto.organizations()) {
+      network.peers.set(
+        org.mspId,
+        org.peers.map(
+          (node) =>
+            new EndorsingPeer(node.hostname, org.mspId, node.identity, (name) => network.runtime(name)),
+        ),
+      );
+    }
+    try {
+      for (const definition of consortium.definition.channels) {
+        const ledger = await ChannelLedger.open(join(dataDir, 'ledgers', definition.name), definition.name);
+        const chaincodes = new Map<string, DeployedChaincode>();
+        for (const cc of definition.chaincodes) {
+          const contracts = options.chaincodes?.[cc.name];
+          let implementation = implementations.get(cc.name);
+          if (contracts && !implementation) {
+            implementation = new ContractChaincode(cc.name, cc.version, contracts);
+            implementations.set(cc.name, implementation);
+          }
+          const collections = new Map<string, DeployedCollection>(
+            cc.collections.map((c) => [
+              c.name,
+              {
+                name: c.name,
+                members: new Set(consortium.collectionMembers(definition.name, cc.name, c.name)),
+                memberOnlyRead: c.memberOnlyRead,
+                memberOnlyWrite: c.memberOnlyWrite,
+                ...(c.endorsementPolicy
+                  ? { endorsementPolicy: resolveEndorsementPolicy(c.endorsementPolicy, definition.members) }
+                  : {}),
+              },
+            ]),
+          );
+          chaincodes.set(cc.name, {
+            name: cc.name,
+            version: cc.version,
+            endorsementPolicy: consortium.endorsementPolicy(definition.name, cc.name),
+            collections,
+            implementation,
+          });
+        }
+        const runtime: ChannelRuntime = {
+          name: definition.name,
+          members: new Set(definition.members),
+          ledger,
+          identities,
+          transientStore: new TransientStore(),
+          chaincode: (name) => chaincodes.get(name),
+        };
+        const events = new BlockEventHub(
+          definition.name,
+          (n) => ledger.getBlock(n),
+          () => ledger.height,
+        );
+        const committer = new ChannelCommitter(runtime, events);
+        await committer.resume();
+        network.channels.set(definition.name, { runtime, committer, events });
+        orderer.addChannel(definition.name, ledger.height, ledger.previousHeaderHash, (block) => {
+          void committer.deliver(block);
+        });
+        if (ledger.height === 0) {
+          const genesis = buildGenesisEnvelope(
+            {
+              channel: definition,
+              msps: Object.fromEntries(
+                definition.members.map((m) => [m, crypto.organization(m).ca.certificatePem]),
+              ),
+            },
+            ordererNode.identity,
+            new Date(),
+          );
+          await committer.deliver(orderer.orderNow(definition.name, [genesis]));
+          if (committer.error) throw committer.error;
+        }
+      }
+    } catch (error) {
+      await network.stop();
+      throw error;
+    }
+    return network;
+  }
+
+  private runtime(name: string): ChannelRuntime | undefined {
+    return this.channels.get(name)?.runtime;
+  }
+
+  private channel(name: string): Channel {
+    if (this.stopped) throw new UnavailableError('the embedded network is stopped');
+    const channel = this.channels.get(name);
+    if (!channel) throw new NotFoundError(`channel ${name} does not exist`);
+    return channel;
+  }
+
+  channelNames(): string[] {
+    return [...this.channels.keys()];
+  }
+
+  /** The chaincodes defined on a channel and whether each is installed. */
+  chaincodes(channel: string): Array<{ name: string; version: string; installed: boolean }> {
+    const { runtime } = this.channel(channel);
+    return this.consortium
+      .channel(channel)
+      .chaincodes.map((cc) => ({
+        name: cc.name,
+        version: cc.version,
+        installed: !!runtime.chaincode(cc.name)?.implementation,
+      }));
+  }
+
+  /** Contract metadata (what `org.hyperledger.fabric:GetMetadata` returns) of an installed chaincode. */
+  chaincodeMetadata(channel: string, chaincode: string): Record<string, unknown> {
+    const implementation = this.channel(channel).runtime.chaincode(chaincode)?.implementation;
+    if (!implementation)
+      throw new NotFoundError(`chaincode ${chaincode} is not installed on channel ${channel}`);
+    return implementation.metadata;
+  }
+
+  /** Endorse, order and wait for commit; resolves only for a valid transaction. */
+  submit(identity: Signer, request: TransactionRequest, options?: EndorseOptions): Promise<SubmitResult> {
+    this.channel(request.channel);
+    return this.client.submit(identity, request, options);
+  }
+
+  /** Run a query on one peer; nothing is ordered. */
+  evaluate(identity: Signer, request: TransactionRequest): Promise<Buffer> {
+    this.channel(request.channel);
+    return this.client.evaluate(identity, request);
+  }
+
+  /** First half of a submit, for callers that want to inspect or hold endorsed transactions. */
+  endorse(
+    identity: Signer,
+    request: TransactionRequest,
+    options?: EndorseOptions,
+  ): Promise<EndorsedTransaction> {
+    this.channel(request.channel);
+    return this.client.endorse(identity, request, options);
+  }
+
+  submitEndorsed(endorsed: EndorsedTransaction): Promise<SubmitResult> {
+    this.channel(endorsed.channel);
+    return this.client.submitEndorsed(endorsed);
+  }
+
+  height(channel: string): number {
+    return this.channel(channel).runtime.ledger.height;
+  }
+
+  /** Block and chaincode events from `fromBlock` (replayed) onwards (live); returns an unsubscribe function. */
+  subscribe(channel: string, listener: BlockListener, options: { fromBlock?: number } = {}): () => void {
+    return this.channel(channel).events.subscribe(options.fromBlock, listener);
+  }
+
+  async getBlock(channel: string, blockNumber: number): Promise<common.Block | undefined> {
+    return this.channel(channel).runtime.ledger.getBlock(blockNumber);
+  }
+
+  async describeBlock(channel: string, blockNumber: number): Promise<CommittedBlock | undefined> {
+    const block = await this.getBlock(channel, blockNumber);
+    return block ? describeStoredBlock(channel, block) : undefined;
+  }
+
+  async getTransaction(channel: string, txId: string): Promise<TransactionDetails | undefined> {
+    return describeTransaction(this.channel(channel).runtime.ledger, txId);
+  }
+
+  /** Every committed change of a chaincode's key, newest first. */
+  async getHistory(channel: string, chaincode: string, key: string): Promise<HistoryEntry[]> {
+    return this.channel(channel).runtime.ledger.getHistory(chaincode, key);
+  }
+
+  async verifyChain(channel: string): Promise<ChainVerification> {
+    const { runtime, committer } = this.channel(channel);
+    await committer.idle();
+    return verifyChain(runtime.ledger, runtime.identities);
+  }
+
+  /** Direct access to a channel's ledger, for operators' tools and tests. */
+  ledger(channel: string): ChannelLedger {
+    return this.channel(channel).runtime.ledger;
+  }
+
+  /** Why a channel cannot commit, if it cannot. */
+  health(): Array<{ channel: string; height: number; error?: string }> {
+    return [...this.channels.entries()].map(([name, { runtime, committer }]) => ({
+      channel: name,
+      height: runtime.ledger.height,
+      ...(committer.error ? { error: committer.error.message } : {}),
+    }));
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.orderer.stop();
+    for (const { runtime, committer } of this.channels.values()) {
+      await committer.idle();
+      await runtime.ledger.close();
+    }
+  }
+}

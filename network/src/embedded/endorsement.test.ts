@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import type { EmbeddedNetwork } from './embedded-network';
+import { EndorseError } from './errors';
+import type { Signer } from './protocol/signer';
+import { startTestNetwork } from './testing/test-network';
+import { assetCall, evaluateText, rejectionOf } from './testing/test-helpers';
+
+describe('embedded network: endorsement', () => {
+  let network: EmbeddedNetwork;
+  let cleanup: () => Promise<void>;
+  let org1User: Signer;
+  let org3User: Signer;
+
+  before(async () => {
+    ({ network, cleanup } = await startTestNetwork());
+    org1User = await network.crypto.enrollUser('Org1MSP', 'alice', { role: 'tester' });
+    org3User = await network.crypto.enrollUser('Org3MSP', 'carol', { role: 'tester' });
+  });
+  after(() => cleanup());
+
+  it('collects a signed endorsement from a peer of each organisation the policy requires', async () => {
+    const { txId } = await network.submit(org1User, assetCall('Put', ['endorsed', 'yes']));
+    const tx = await network.getTransaction('alpha', txId);
+    expect(tx?.validationCodeName).to.equal('VALID');
+    expect(tx?.endorsements.map((e) => e.mspId).sort()).to.deep.equal(['Org1MSP', 'Org2MSP']);
+    expect(tx?.endorsements.every((e) => e.subject.includes('OU=peer'))).to.equal(true);
+  });
+
+  it('asks the policy-required organisations even when the caller belongs to none of them', async () => {
+    const { txId } = await network.submit(org3User, assetCall('Put', ['from-org3', 'x']));
+    const tx = await network.getTransaction('alpha', txId);
+    expect(tx?.validationCodeName).to.equal('VALID');
+    expect(tx?.endorsements.map((e) => e.mspId)).to.include.members(['Org1MSP', 'Org2MSP']);
+    expect(tx?.creator.mspId).to.equal('Org3MSP');
+  });
+
+  it('fails the submission when endorsers compute different results, and orders nothing', async () => {
+    const height = network.height('alpha');
+    const error = await rejectionOf(network.submit(org1User, assetCall('PutRandom', ['random'])));
+    expect(error).to.be.instanceOf(EndorseError);
+    expect(error.message).to.match(/ProposalResponsePayloads do not match/);
+    expect(network.height('alpha')).to.equal(height);
+    expect(await evaluateText(network, org1User, assetCall('Get', ['random']))).to.equal('');
+  });
+
+  it('returns the chaincode error message and writes nothing when the chaincode throws', async () => {
+    const height = network.height('alpha');
+    const error = await rejectionOf(
+      network.submit(org1User, assetCall('Fail', ['INVALID_ARGUMENT: amount: must be positive'])),
+    );
+    expect(error).to.be.instanceOf(EndorseError);
+    expect((error as unknown as EndorseError).chaincodeMessage).to.equal(
+      'INVALID_ARGUMENT: amount: must be positive',
+    );
+    expect(network.height('alpha')).to.equal(height);
+  });
+
+  it('refuses a proposal from an organisation that is not a member of the channel', async () => {
+    const org2User = await network.crypto.enrollUser('Org2MSP', 'bob', { role: 'tester' });
+    const error = await rejectionOf(network.submit(org2User, assetCall('Put', ['k', 'v'], 'beta')));
+    expect(error).to.be.instanceOf(EndorseError);
+    expect(error.message).to.match(/Org2MSP is not a member of channel beta/);
+  });
+
+  it('gives the chaincode the caller identity and its role attribute through ClientIdentity', async () => {
+    const who = JSON.parse(await evaluateText(network, org1User, assetCall('WhoAmI')));
+    expect(who.mspId).to.equal('Org1MSP');
+    expect(who.role).to.equal('tester');
+    expect(Math.abs(Date.parse(who.txTime) - Date.now())).to.be.lessThan(60_000);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './consortium';
+export * from './identity';
+export * from './embedded';
