@@ -89,8 +89,10 @@ export class FakeLedger {
       this.clockMillis += 1000;
       millis = this.clockMillis;
     }
-    const stub = sinon.createStubInstance(ChaincodeStub);
-    const identity = sinon.createStubInstance(ClientIdentity);
+    // A sandbox per transaction: the default sandbox would accumulate every stub of a test run.
+    const sandbox = sinon.createSandbox();
+    const stub = sandbox.createStubInstance(ChaincodeStub);
+    const identity = sandbox.createStubInstance(ClientIdentity);
     const ctx = new Context();
     const tx: FakeTransaction = { ctx, stub, identity, txId, writes: new Map(), privateWrites: new Map() };
     ctx.stub = stub as unknown as Context['stub'];
