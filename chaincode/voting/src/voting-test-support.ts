@@ -1,0 +1,175 @@
+/** Callers, keys and a scripted election shared by the voting contract tests. */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { parseRsaPublicKeyPem, type RsaPublicKey } from './blind-rsa';
+import type { BallotReceipt, Election, VotingTokenIssuance } from './records';
+import { VotingContract } from './voting-contract';
+import { prepareVotingToken, signBlinded, unblindSignature } from './voting-token';
+
+export const authority: TxOptions = {
+  mspId: 'CityMSP',
+  role: 'election-authority',
+  user: 'returning-officer',
+};
+export const cityBallotBox: TxOptions = { mspId: 'CityMSP', role: 'ballot-box', user: 'ballot-box' };
+export const communityBallotBox: TxOptions = {
+  mspId: 'CommunityMSP',
+  role: 'ballot-box',
+  user: 'ballot-box',
+};
+export const cityRegistrar: TxOptions = { mspId: 'CityMSP', role: 'registrar' };
+export const citizen: TxOptions = { mspId: 'CityMSP', role: 'citizen', user: 'ada' };
+export const auditor: TxOptions = { mspId: 'AuditorMSP', role: 'auditor' };
+export const community: TxOptions = { mspId: 'CommunityMSP', role: 'operator' };
+export const utilityOperator: TxOptions = { mspId: 'UtilityMSP', role: 'operator' };
+
+export const OPENS = '2025-03-01T08:00:00.000Z';
+export const CLOSES = '2025-03-01T20:00:00.000Z';
+export const BEFORE_OPEN = '2025-03-01T07:00:00.000Z';
+export const DURING = '2025-03-01T12:00:00.000Z';
+export const AFTER_CLOSE = '2025-03-01T20:00:00.000Z';
+
+export interface AuthorityKey {
+  privateKey: KeyObject;
+  publicKeyPem: string;
+  key: RsaPublicKey;
+}
+
+let cachedKeys: AuthorityKey[] = [];
+
+/** 2048-bit authority keys, generated once per test run (key generation is the slow part). */
+export function authorityKey(index = 0): AuthorityKey {
+  while (cachedKeys.length <= index) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    cachedKeys = [
+      ...cachedKeys,
+      { privateKey, publicKeyPem, key: parseRsaPublicKeyPem('key', publicKeyPem) },
+    ];
+  }
+  return cachedKeys[index];
+}
+
+export function voterDid(name: string): string {
+  return `did:cityledger:civic:${name}`;
+}
+
+/** A civic-channel ledger whose identity chaincode names `eligible` DIDs as eligible voters. */
+export function civicLedger(eligible: readonly string[] = []): { ledger: FakeLedger; eligible: Set<string> } {
+  const ledger = new FakeLedger('civic', '2025-02-01T00:00:00.000Z');
+  const set = new Set(eligible);
+  ledger.chaincodes.set('identity', async (args) => {
+    const [fn, did, type] = args;
+    if (fn !== 'IsCredentialValid') return { status: 500, message: `unexpected ${fn}` };
+    const valid = type === 'eligible-voter' && set.has(did);
+    const answer = valid
+      ? { valid, credentialId: `ev-${did.split(':').pop()}` }
+      : { valid, reason: 'no-credential' };
+    return { status: 200, payload: Buffer.from(JSON.stringify(answer)) };
+  });
+  return { ledger, eligible: set };
+}
+
+export const contract = new VotingContract();
+
+export const PB_PROPOSALS = [
+  { optionId: 'park', label: 'Pocket park on Elm Street', cost: 50000 },
+  { optionId: 'bikes', label: 'Protected bike lanes', cost: 120000 },
+  { optionId: 'library', label: 'Library open on Sundays', cost: 30000 },
+  { optionId: 'trees', label: '200 street trees', cost: 40000 },
+];
+
+export interface ElectionSpec {
+  electionId?: string;
+  rule?: string;
+  options?: unknown[];
+  totalBudget?: string;
+  maxSelections?: string;
+  keyIndex?: number;
+}
+
+export async function createElection(ledger: FakeLedger, spec: ElectionSpec = {}): Promise<Election> {
+  const rule = spec.rule ?? 'plurality';
+  const options =
+    spec.options ??
+    (rule === 'budget-allocation'
+      ? PB_PROPOSALS
+      : [
+          { optionId: 'yes', label: 'Yes' },
+          { optionId: 'no', label: 'No' },
+        ]);
+  return ledger.submit({ ...authority, time: '2025-02-15T00:00:00.000Z' }, (ctx) =>
+    contract.CreateElection(
+      ctx,
+      spec.electionId ?? 'pb-2025',
+      'Participatory budget 2025',
+      '',
+      rule,
+      JSON.stringify(options),
+      spec.totalBudget ?? (rule === 'budget-allocation' ? '100000' : ''),
+      spec.maxSelections ?? '',
+      '',
+      OPENS,
+      CLOSES,
+      authorityKey(spec.keyIndex ?? 0).publicKeyPem,
+    ),
+  );
+}
+
+/** What a voter holds after the authority blind-signed their token. */
+export interface SignedToken {
+  token: string;
+  signature: string;
+  issuance: VotingTokenIssuance;
+}
+
+export async function issueToken(
+  ledger: FakeLedger,
+  did: string,
+  electionId = 'pb-2025',
+  opts: { keyIndex?: number; time?: string } = {},
+): Promise<SignedToken> {
+  const { key, privateKey } = authorityKey(opts.keyIndex ?? 0);
+  const request = prepareVotingToken(key, electionId);
+  const blindSignature = signBlinded(privateKey, request.blindedMessage);
+  const issuance = await ledger.submit(
+    { ...authority, time: opts.time ?? '2025-02-20T00:00:00.000Z' },
+    (ctx) => contract.IssueVotingToken(ctx, electionId, did, request.blindedMessage, blindSignature),
+  );
+  return { token: request.token, signature: unblindSignature(key, request, blindSignature), issuance };
+}
+
+export async function openElection(ledger: FakeLedger, electionId = 'pb-2025'): Promise<Election> {
+  return ledger.submit({ ...auditor, time: OPENS }, (ctx) => contract.OpenElection(ctx, electionId));
+}
+
+export async function castBallot(
+  ledger: FakeLedger,
+  signed: { token: string; signature: string },
+  choice: string[],
+  opts: { electionId?: string; time?: string; caller?: TxOptions } = {},
+): Promise<BallotReceipt> {
+  return ledger.submit({ ...(opts.caller ?? cityBallotBox), time: opts.time ?? DURING }, (ctx) =>
+    contract.CastBallot(
+      ctx,
+      opts.electionId ?? 'pb-2025',
+      signed.token,
+      signed.signature,
+      JSON.stringify(choice),
+    ),
+  );
+}
+
+export async function closeElection(ledger: FakeLedger, electionId = 'pb-2025'): Promise<Election> {
+  return ledger.submit({ ...community, time: AFTER_CLOSE }, (ctx) => contract.CloseElection(ctx, electionId));
+}
+
+/** The message of the error `promise` fails with. */
+export async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected the call to fail');
+}
