@@ -194,13 +194,11 @@ export class EmbeddedNetwork {
   /** The chaincodes defined on a channel and whether each is installed. */
   chaincodes(channel: string): Array<{ name: string; version: string; installed: boolean }> {
     const { runtime } = this.channel(channel);
-    return this.consortium
-      .channel(channel)
-      .chaincodes.map((cc) => ({
-        name: cc.name,
-        version: cc.version,
-        installed: !!runtime.chaincode(cc.name)?.implementation,
-      }));
+    return this.consortium.channel(channel).chaincodes.map((cc) => ({
+      name: cc.name,
+      version: cc.version,
+      installed: !!runtime.chaincode(cc.name)?.implementation,
+    }));
   }
 
   /** Contract metadata (what `org.hyperledger.fabric:GetMetadata` returns) of an installed chaincode. */

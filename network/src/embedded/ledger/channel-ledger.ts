@@ -141,6 +141,18 @@ export class ChannelLedger {
     return results;
   }
 
+  /** Every key of the world state, namespace by namespace, in key order. */
+  async *scanState(): AsyncGenerator<{ namespace: string; key: string; record: VersionedValue }> {
+    for await (const [compound, value] of this.state.iterator()) {
+      const separator = compound.indexOf(SEP);
+      yield {
+        namespace: compound.slice(0, separator),
+        key: compound.slice(separator + 1),
+        record: decodeVersionedValue(value),
+      };
+    }
+  }
+
   async getPrivateDataHash(
     namespace: string,
     collection: string,
