@@ -1,1 +1,8 @@
-export const contracts = [];
+import { DonationTrackingContract } from './donation-tracking-contract';
+
+export { DonationTrackingContract, RECEIPT_SECRET_TRANSIENT_KEY } from './donation-tracking-contract';
+export * from './records';
+export { DID_ATTRIBUTE } from './policy';
+
+/** Loaded by `fabric-chaincode-node start` and by the embedded network. */
+export const contracts = [DonationTrackingContract];
