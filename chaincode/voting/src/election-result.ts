@@ -32,12 +32,12 @@ export function computeResult(
     ordered.map((b) => b.choice),
   );
   const labels = new Map(election.options.map((o) => [o.optionId, o]));
+  const budget = rule === 'budget-allocation';
   const counts: OptionTally[] = outcome.counts.map((c) => ({
     optionId: c.optionId,
     label: labels.get(c.optionId)!.label,
     votes: c.votes,
-    cost: labels.get(c.optionId)!.cost,
-    funded: c.funded,
+    ...(budget ? { cost: labels.get(c.optionId)!.cost, funded: c.funded } : {}),
   }));
   return {
     electionId: election.electionId,
@@ -47,9 +47,8 @@ export function computeResult(
     ballotsWithinTokens: outcome.ballotsCounted <= tokensIssued,
     counts,
     winners: outcome.winners,
-    tie: rule !== 'budget-allocation' && outcome.winners.length > 1,
-    totalBudget: election.totalBudget,
-    budgetSpent: outcome.budgetSpent,
+    tie: !budget && outcome.winners.length > 1,
+    ...(budget ? { totalBudget: election.totalBudget, budgetSpent: outcome.budgetSpent } : {}),
     merkleRoot: merkleRoot(ballotLeaves(election.electionId, ordered)),
     talliedAt,
     talliedByMsp,

@@ -12,155 +12,155 @@ export type ElectionStatus = (typeof ELECTION_STATUSES)[number];
 
 @DataType()
 export class ElectionOption {
-  @Property() optionId = '';
-  @Property() label = '';
+  @Property() optionId!: string;
+  @Property() label!: string;
   /** Budget-allocation only: cost of the proposal in the smallest currency unit. */
-  @Property() cost?: number;
+  @Property('cost', 'number') cost?: number;
 }
 
 /** An election as returned by queries: its immutable definition plus its current phase. */
 @DataType()
 export class Election {
-  @Property() electionId = '';
-  @Property() title = '';
-  @Property() description = '';
+  @Property() electionId!: string;
+  @Property() title!: string;
+  @Property() description!: string;
   /** plurality, approval or budget-allocation. */
-  @Property() rule = '';
-  @Property('options', 'ElectionOption[]') options: ElectionOption[] = [];
+  @Property() rule!: string;
+  @Property('options', 'ElectionOption[]') options!: ElectionOption[];
   /** Budget-allocation only. */
-  @Property() totalBudget?: number;
+  @Property('totalBudget', 'number') totalBudget?: number;
   /** Approval and budget-allocation: most options one ballot may name (plurality: 1). */
-  @Property() maxSelections = 1;
+  @Property() maxSelections!: number;
   /** Credential type (identity chaincode) a voter must hold to receive a voting token. */
-  @Property() eligibilityCredential = '';
+  @Property() eligibilityCredential!: string;
   /** Ballots are accepted from opensAt (inclusive) to closesAt (exclusive), by transaction time. */
-  @Property() opensAt = '';
-  @Property() closesAt = '';
+  @Property() opensAt!: string;
+  @Property() closesAt!: string;
   /** SPKI PEM of the RSA key whose blind signatures make voting tokens. */
-  @Property() tokenKeyPem = '';
-  @Property() tokenKeyBits = 0;
-  @Property() authorityMsp = '';
-  @Property() createdAt = '';
+  @Property() tokenKeyPem!: string;
+  @Property() tokenKeyBits!: number;
+  @Property() authorityMsp!: string;
+  @Property() createdAt!: string;
   /** scheduled, open, closed or tallied. */
-  @Property() status = '';
-  @Property() openedAt?: string;
-  @Property() closedAt?: string;
-  @Property() talliedAt?: string;
+  @Property() status!: string;
+  @Property('openedAt', 'string') openedAt?: string;
+  @Property('closedAt', 'string') closedAt?: string;
+  @Property('talliedAt', 'string') talliedAt?: string;
 }
 
 /** The mutable phase of an election, kept apart from its definition (see the hot-key notes). */
 @DataType()
 export class ElectionPhase {
-  @Property() electionId = '';
-  @Property() status = '';
-  @Property() openedAt?: string;
-  @Property() closedAt?: string;
-  @Property() talliedAt?: string;
+  @Property() electionId!: string;
+  @Property() status!: string;
+  @Property('openedAt', 'string') openedAt?: string;
+  @Property('closedAt', 'string') closedAt?: string;
+  @Property('talliedAt', 'string') talliedAt?: string;
 }
 
 @DataType()
 export class ElectionPage {
-  @Property('records', 'Election[]') records: Election[] = [];
-  @Property() bookmark = '';
-  @Property() fetchedRecordsCount = 0;
+  @Property('records', 'Election[]') records!: Election[];
+  @Property() bookmark!: string;
+  @Property() fetchedRecordsCount!: number;
 }
 
 /** The public record that a voter received their one voting token; the token itself is never known here. */
 @DataType()
 export class VotingTokenIssuance {
-  @Property() electionId = '';
-  @Property() voterDid = '';
+  @Property() electionId!: string;
+  @Property() voterDid!: string;
   /** The eligibility credential that identity named valid at issuance. */
-  @Property() credentialId = '';
+  @Property() credentialId!: string;
   /** Hex; the blinded token the voter sent the authority. Statistically independent of the token. */
-  @Property() blindedMessage = '';
+  @Property() blindedMessage!: string;
   /** Hex; the authority's signature of blindedMessage, which the voter unblinds. */
-  @Property() blindSignature = '';
-  @Property() issuedAt = '';
+  @Property() blindSignature!: string;
+  @Property() issuedAt!: string;
 }
 
 @DataType()
 export class Ballot {
-  @Property() electionId = '';
+  @Property() electionId!: string;
   /** SHA-256 of the election and the token: the key that makes a token usable once. */
-  @Property() nullifier = '';
+  @Property() nullifier!: string;
   /** Hex; the unblinded token, so anyone can re-verify the authority's signature. */
-  @Property() token = '';
+  @Property() token!: string;
   /** Hex; the authority's RSA-FDH signature of the token. */
-  @Property() signature = '';
+  @Property() signature!: string;
   /** Option ids, in the election's order. */
-  @Property('choice', 'string[]') choice: string[] = [];
+  @Property('choice', 'string[]') choice!: string[];
   /** The ballot's Merkle leaf hash. */
-  @Property() ballotHash = '';
-  @Property() castAt = '';
+  @Property() ballotHash!: string;
+  @Property() castAt!: string;
 }
 
 /** What the voter keeps after casting, to check later that the ballot was counted. */
 @DataType()
 export class BallotReceipt {
-  @Property() electionId = '';
-  @Property() nullifier = '';
-  @Property() ballotHash = '';
-  @Property() castAt = '';
-  @Property() txId = '';
+  @Property() electionId!: string;
+  @Property() nullifier!: string;
+  @Property() ballotHash!: string;
+  @Property() castAt!: string;
+  @Property() txId!: string;
 }
 
 @DataType()
 export class BallotPage {
-  @Property('records', 'Ballot[]') records: Ballot[] = [];
-  @Property() bookmark = '';
-  @Property() fetchedRecordsCount = 0;
+  @Property('records', 'Ballot[]') records!: Ballot[];
+  @Property() bookmark!: string;
+  @Property() fetchedRecordsCount!: number;
 }
 
 @DataType()
 export class BallotCount {
-  @Property() electionId = '';
-  @Property() ballots = 0;
-  @Property() tokensIssued = 0;
+  @Property() electionId!: string;
+  @Property() ballots!: number;
+  @Property() tokensIssued!: number;
 }
 
 @DataType()
 export class OptionTally {
-  @Property() optionId = '';
-  @Property() label = '';
-  @Property() votes = 0;
+  @Property() optionId!: string;
+  @Property() label!: string;
+  @Property() votes!: number;
   /** Budget-allocation only. */
-  @Property() cost?: number;
+  @Property('cost', 'number') cost?: number;
   /** Budget-allocation only. */
-  @Property() funded?: boolean;
+  @Property('funded', 'boolean') funded?: boolean;
 }
 
 @DataType()
 export class ElectionResult {
-  @Property() electionId = '';
-  @Property() rule = '';
-  @Property() ballotsCounted = 0;
+  @Property() electionId!: string;
+  @Property() rule!: string;
+  @Property() ballotsCounted!: number;
   /** Voting tokens issued; more ballots than tokens would mean tokens were signed off the ledger. */
-  @Property() tokensIssued = 0;
-  @Property() ballotsWithinTokens = true;
-  @Property('counts', 'OptionTally[]') counts: OptionTally[] = [];
+  @Property() tokensIssued!: number;
+  @Property() ballotsWithinTokens!: boolean;
+  @Property('counts', 'OptionTally[]') counts!: OptionTally[];
   /** Plurality/approval: options with the top count (several on a tie). Budget-allocation: funded proposals in ranking order. */
-  @Property('winners', 'string[]') winners: string[] = [];
-  @Property() tie = false;
-  @Property() totalBudget?: number;
-  @Property() budgetSpent?: number;
+  @Property('winners', 'string[]') winners!: string[];
+  @Property() tie!: boolean;
+  @Property('totalBudget', 'number') totalBudget?: number;
+  @Property('budgetSpent', 'number') budgetSpent?: number;
   /** RFC 6962 Merkle root over the counted ballots' hashes in ascending nullifier order. */
-  @Property() merkleRoot = '';
-  @Property() talliedAt = '';
-  @Property() talliedByMsp = '';
+  @Property() merkleRoot!: string;
+  @Property() talliedAt!: string;
+  @Property() talliedByMsp!: string;
 }
 
 @DataType()
 export class ReceiptCheck {
-  @Property() electionId = '';
-  @Property() nullifier = '';
-  @Property() ballotHash = '';
-  @Property() counted = false;
+  @Property() electionId!: string;
+  @Property() nullifier!: string;
+  @Property() ballotHash!: string;
+  @Property() counted!: boolean;
   /** Why not counted: not-tallied, unknown-ballot, ballot-hash-mismatch or result-mismatch. */
-  @Property() reason?: string;
-  @Property() leafIndex?: number;
-  @Property() treeSize?: number;
+  @Property('reason', 'string') reason?: string;
+  @Property('leafIndex', 'number') leafIndex?: number;
+  @Property('treeSize', 'number') treeSize?: number;
   /** RFC 6962 audit path, leaf to root. */
-  @Property('auditPath', 'string[]') auditPath: string[] = [];
-  @Property() merkleRoot?: string;
+  @Property('auditPath', 'string[]') auditPath!: string[];
+  @Property('merkleRoot', 'string') merkleRoot?: string;
 }

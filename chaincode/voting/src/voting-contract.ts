@@ -124,7 +124,6 @@ export class VotingContract extends Contract {
       description: parseOptionalString('description', description, { maxLength: 4000 }) ?? '',
       rule: tallyRule,
       options,
-      totalBudget: parseTotalBudget('totalBudget', totalBudget, tallyRule),
       maxSelections: parseMaxSelections('maxSelections', maxSelections, tallyRule, options.length),
       eligibilityCredential: parseEligibilityCredential(
         'eligibilityCredential',
@@ -138,6 +137,10 @@ export class VotingContract extends Contract {
       authorityMsp: caller.mspId,
       createdAt: txTimeIso(ctx),
     };
+    const budget = parseTotalBudget('totalBudget', totalBudget, tallyRule);
+    if (budget !== undefined) {
+      definition.totalBudget = budget;
+    }
     const key = parseRsaPublicKeyPem('tokenKeyPem', tokenKeyPem);
     definition.tokenKeyPem = key.pem;
     definition.tokenKeyBits = key.n.toString(2).length;
@@ -435,7 +438,7 @@ export class VotingContract extends Contract {
       rule: result.rule,
       ballotsCounted: result.ballotsCounted,
       tokensIssued: result.tokensIssued,
-      counts: result.counts.map((c) => ({ optionId: c.optionId, votes: c.votes, funded: c.funded })),
+      counts: result.counts.map(({ optionId, votes, funded }) => ({ optionId, votes, funded })),
       winners: result.winners,
       tie: result.tie,
       budgetSpent: result.budgetSpent,
