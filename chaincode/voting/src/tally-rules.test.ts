@@ -4,7 +4,7 @@ import { tallyBallots, type TallyInput } from './tally-rules';
 
 const yesNo: TallyInput = { rule: 'plurality', options: [{ optionId: 'yes' }, { optionId: 'no' }] };
 
-/** The worked example of docs/contracts/voting.md. */
+/** The proposals of the worked example in docs/contracts/voting.md. */
 const pb: TallyInput = {
   rule: 'budget-allocation',
   totalBudget: 100000,
@@ -68,7 +68,7 @@ describe('tally rules', () => {
     expect(outcome.winners).to.deep.equal(['b']);
   });
 
-  it('funds the most-voted proposals that fit, skipping one that does not (worked example)', () => {
+  it('funds the most-voted proposals that fit, skipping one that does not', () => {
     const ballots = [
       ['park', 'library'],
       ['park', 'bikes'],
@@ -90,6 +90,19 @@ describe('tally rules', () => {
       votes: 4,
       funded: false,
     });
+  });
+
+  it('reproduces the worked example of the contract documentation', () => {
+    const ballots = [
+      ['park', 'bikes'],
+      ['park', 'library'],
+      ['bikes'],
+      ['bikes', 'trees'],
+      ['library', 'park'],
+    ];
+    const outcome = tallyBallots(pb, ballots);
+    expect(outcome.winners).to.deep.equal(['park', 'library']);
+    expect(outcome.budgetSpent).to.equal(80000);
   });
 
   it('never funds a proposal without votes', () => {
