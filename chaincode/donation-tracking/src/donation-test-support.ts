@@ -111,7 +111,10 @@ export class DonationHarness {
     });
   }
 
-  evaluate<T>(actor: Actor, fn: (contract: DonationTrackingContract, ctx: Context) => Promise<T>): Promise<T> {
+  evaluate<T>(
+    actor: Actor,
+    fn: (contract: DonationTrackingContract, ctx: Context) => Promise<T>,
+  ): Promise<T> {
     return this.ledger.evaluate(actor, (ctx, tx) => {
       withDidAttribute(tx, actor);
       return fn(this.contract, ctx);
@@ -142,7 +145,11 @@ export class DonationHarness {
     );
   }
 
-  donate(actor: Actor, amountCents: number, opts: { donorDid?: string; receiptHash?: string; campaignId?: string } = {}) {
+  donate(
+    actor: Actor,
+    amountCents: number,
+    opts: { donorDid?: string; receiptHash?: string; campaignId?: string } = {},
+  ) {
     return this.submit(actor, (c, ctx) =>
       c.Donate(
         ctx,
@@ -157,12 +164,20 @@ export class DonationHarness {
 
   submitEvidence(index: number, campaignId = 'winter-shelter') {
     return this.submit(organiser, (c, ctx) =>
-      c.SubmitMilestoneEvidence(ctx, campaignId, String(index), JSON.stringify([sha(`invoice ${index}`)]), ''),
+      c.SubmitMilestoneEvidence(
+        ctx,
+        campaignId,
+        String(index),
+        JSON.stringify([sha(`invoice ${index}`)]),
+        '',
+      ),
     );
   }
 
   approve(index: number, campaignId = 'winter-shelter') {
-    return this.submit(auditor, (c, ctx) => c.ApproveMilestone(ctx, campaignId, String(index), 'invoice checked'));
+    return this.submit(auditor, (c, ctx) =>
+      c.ApproveMilestone(ctx, campaignId, String(index), 'invoice checked'),
+    );
   }
 
   disburse(index: number, beneficiaryDid: string, amountCents: number, campaignId = 'winter-shelter') {

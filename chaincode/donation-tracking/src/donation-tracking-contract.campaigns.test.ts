@@ -54,13 +54,20 @@ describe('donation-tracking: campaigns', () => {
       status: 'open',
     });
     const milestones = await h.evaluate(auditor, (c, ctx) => c.ListMilestones(ctx, 'winter-shelter'));
-    expect(milestones.map((m) => [m.milestoneIndex, m.status, m.amountCents, m.disbursedCents])).to.deep.equal([
+    expect(
+      milestones.map((m) => [m.milestoneIndex, m.status, m.amountCents, m.disbursedCents]),
+    ).to.deep.equal([
       [1, 'pending', 60000, 0],
       [2, 'pending', 40000, 0],
     ]);
     expect(h.ledger.lastEvent()).to.deep.include({ name: 'CampaignCreated' });
-    expect(h.ledger.lastEvent()!.payload).to.deep.include({ campaignId: 'winter-shelter', goalCents: 100000 });
-    expect(await h.evaluate(auditor, (c, ctx) => c.GetCampaign(ctx, 'winter-shelter'))).to.deep.equal(campaign);
+    expect(h.ledger.lastEvent()!.payload).to.deep.include({
+      campaignId: 'winter-shelter',
+      goalCents: 100000,
+    });
+    expect(await h.evaluate(auditor, (c, ctx) => c.GetCampaign(ctx, 'winter-shelter'))).to.deep.equal(
+      campaign,
+    );
   });
 
   it('lets CommunityMSP admins create campaigns too', async () => {
@@ -82,15 +89,17 @@ describe('donation-tracking: campaigns', () => {
   }
 
   it('refuses to run a campaign for an organisation DID another MSP controls', async () => {
-    expect(await failure(h.submit(organiser, (c, ctx) => c.CreateCampaign(ctx, ...args({ 1: CITY_ORG_DID }))))).to.match(
+    expect(
+      await failure(h.submit(organiser, (c, ctx) => c.CreateCampaign(ctx, ...args({ 1: CITY_ORG_DID })))),
+    ).to.match(
       /^ACCESS_DENIED: .* may not run a campaign for did:cityledger:civic:city, which CityMSP controls/,
     );
   });
 
   it('requires the organiser DID to be an organisation', async () => {
-    expect(await failure(h.submit(organiser, (c, ctx) => c.CreateCampaign(ctx, ...args({ 1: ALICE_DID }))))).to.equal(
-      'INVALID_ARGUMENT: organiserDid: must be an organisation DID, not a person',
-    );
+    expect(
+      await failure(h.submit(organiser, (c, ctx) => c.CreateCampaign(ctx, ...args({ 1: ALICE_DID })))),
+    ).to.equal('INVALID_ARGUMENT: organiserDid: must be an organisation DID, not a person');
   });
 
   it('refuses a second campaign with the same id', async () => {
@@ -104,17 +113,39 @@ describe('donation-tracking: campaigns', () => {
     ['a goal in fractions of a cent', { 3: '1000.5' }, /^INVALID_ARGUMENT: goalCents: must be an integer/],
     ['a goal of zero', { 3: '0' }, /^INVALID_ARGUMENT: goalCents: must be between 1 and/],
     ['a lower-case currency', { 4: 'eur' }, /^INVALID_ARGUMENT: currency: must be an ISO 4217 currency code/],
-    ['a deadline in the past', { 5: '2024-12-31T00:00:00Z' }, /^INVALID_ARGUMENT: deadline: must be after the transaction time/],
-    ['a deadline that is not a timestamp', { 5: 'tomorrow' }, /^INVALID_ARGUMENT: deadline: must be an ISO-8601/],
+    [
+      'a deadline in the past',
+      { 5: '2024-12-31T00:00:00Z' },
+      /^INVALID_ARGUMENT: deadline: must be after the transaction time/,
+    ],
+    [
+      'a deadline that is not a timestamp',
+      { 5: 'tomorrow' },
+      /^INVALID_ARGUMENT: deadline: must be an ISO-8601/,
+    ],
     ['no beneficiaries', { 6: '[]' }, 'INVALID_ARGUMENT: beneficiaryDidsJson: must have at least 1 item(s)'],
-    ['a beneficiary listed twice', { 6: JSON.stringify([SHELTER_DID, SHELTER_DID]) }, /^INVALID_ARGUMENT: beneficiaryDidsJson\[1\]: duplicates/],
-    ['a device as beneficiary', { 6: JSON.stringify([SENSOR_DID]) }, 'INVALID_ARGUMENT: beneficiaryDidsJson[0]: must be a person or an organisation, not a device'],
-    ['milestones that miss the goal', { 3: '90000' }, 'INVALID_ARGUMENT: milestonesJson: milestone amounts add up to 100000, not to goalCents 90000'],
+    [
+      'a beneficiary listed twice',
+      { 6: JSON.stringify([SHELTER_DID, SHELTER_DID]) },
+      /^INVALID_ARGUMENT: beneficiaryDidsJson\[1\]: duplicates/,
+    ],
+    [
+      'a device as beneficiary',
+      { 6: JSON.stringify([SENSOR_DID]) },
+      'INVALID_ARGUMENT: beneficiaryDidsJson[0]: must be a person or an organisation, not a device',
+    ],
+    [
+      'milestones that miss the goal',
+      { 3: '90000' },
+      'INVALID_ARGUMENT: milestonesJson: milestone amounts add up to 100000, not to goalCents 90000',
+    ],
     ['milestones that are not JSON', { 7: '[{' }, /^INVALID_ARGUMENT: milestonesJson: is not valid JSON/],
   ];
   for (const [what, overrides, expected] of invalid) {
     it(`rejects ${what} and writes nothing`, async () => {
-      const message = await failure(h.submit(organiser, (c, ctx) => c.CreateCampaign(ctx, ...args(overrides))));
+      const message = await failure(
+        h.submit(organiser, (c, ctx) => c.CreateCampaign(ctx, ...args(overrides))),
+      );
       if (typeof expected === 'string') expect(message).to.equal(expected);
       else expect(message).to.match(expected);
       expect(h.ledger.state.size).to.equal(0);
@@ -124,11 +155,17 @@ describe('donation-tracking: campaigns', () => {
 
   it('refuses unknown and deactivated beneficiaries', async () => {
     expect(
-      await failure(h.submit(organiser, (c, ctx) => c.CreateCampaign(ctx, ...args({ 6: '["did:cityledger:civic:nobody"]' })))),
+      await failure(
+        h.submit(organiser, (c, ctx) =>
+          c.CreateCampaign(ctx, ...args({ 6: '["did:cityledger:civic:nobody"]' })),
+        ),
+      ),
     ).to.equal('NOT_FOUND: did:cityledger:civic:nobody is not registered');
-    expect(await failure(h.submit(organiser, (c, ctx) => c.CreateCampaign(ctx, ...args({ 6: JSON.stringify([GONE_DID]) }))))).to.equal(
-      `CONFLICT: ${GONE_DID} is not active (did-deactivated)`,
-    );
+    expect(
+      await failure(
+        h.submit(organiser, (c, ctx) => c.CreateCampaign(ctx, ...args({ 6: JSON.stringify([GONE_DID]) }))),
+      ),
+    ).to.equal(`CONFLICT: ${GONE_DID} is not active (did-deactivated)`);
   });
 
   it('lists campaigns page by page', async () => {

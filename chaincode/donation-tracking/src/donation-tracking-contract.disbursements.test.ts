@@ -40,7 +40,12 @@ describe('donation-tracking: disbursements and traceability', () => {
     await h.submitEvidence(1);
     await h.approve(1);
     const disbursement = await h.disburse(1, SHELTER_DID, 60000);
-    expect(disbursement).to.deep.include({ milestoneIndex: 1, beneficiaryDid: SHELTER_DID, amountCents: 60000, status: 'unconfirmed' });
+    expect(disbursement).to.deep.include({
+      milestoneIndex: 1,
+      beneficiaryDid: SHELTER_DID,
+      amountCents: 60000,
+      status: 'unconfirmed',
+    });
     expect(disbursement.allocations).to.deep.equal([
       { donationId: d.alice.donationId, amountCents: 30000 },
       { donationId: d.bob.donationId, amountCents: 30000 },
@@ -62,12 +67,23 @@ describe('donation-tracking: disbursements and traceability', () => {
     await h.confirm(shelter, beds.disbursementId);
 
     const trace = await h.evaluate(bob, (c, ctx) => c.TraceDonation(ctx, 'winter-shelter', d.bob.donationId));
-    expect(trace.allocations.map((a) => [a.disbursementId, a.milestoneIndex, a.milestoneDescription, a.beneficiaryDid, a.amountCents, a.disbursementStatus])).to.deep.equal([
+    expect(
+      trace.allocations.map((a) => [
+        a.disbursementId,
+        a.milestoneIndex,
+        a.milestoneDescription,
+        a.beneficiaryDid,
+        a.amountCents,
+        a.disbursementStatus,
+      ]),
+    ).to.deep.equal([
       [beds.disbursementId, 1, 'Buy 40 beds', SHELTER_DID, 30000, 'confirmed'],
       [meals.disbursementId, 2, 'Winter meals', BAKER_DID, 15000, 'unconfirmed'],
     ]);
     expect(trace).to.deep.include({ allocatedCents: 45000, refundedCents: 0, unspentCents: 0 });
-    const anonTrace = await h.evaluate(alice, (c, ctx) => c.TraceDonation(ctx, 'winter-shelter', d.anon.donationId));
+    const anonTrace = await h.evaluate(alice, (c, ctx) =>
+      c.TraceDonation(ctx, 'winter-shelter', d.anon.donationId),
+    );
     expect(anonTrace.allocations.map((a) => a.amountCents)).to.deep.equal([10000]);
     expect(anonTrace.unspentCents).to.equal(10000);
   });
@@ -120,7 +136,9 @@ describe('donation-tracking: disbursements and traceability', () => {
     await h.submitEvidence(1);
     await h.approve(1);
     h.dids.set(BAKER_DID, { valid: false, reason: 'did-deactivated' });
-    expect(await failure(h.disburse(1, BAKER_DID, 100))).to.match(/^CONFLICT: did:cityledger:civic:baker is not active/);
+    expect(await failure(h.disburse(1, BAKER_DID, 100))).to.match(
+      /^CONFLICT: did:cityledger:civic:baker is not active/,
+    );
   });
 
   it('lets only the organiser disburse', async () => {
@@ -128,7 +146,9 @@ describe('donation-tracking: disbursements and traceability', () => {
     await h.approve(1);
     for (const actor of [auditor, cityAdmin, alice]) {
       expect(
-        await failure(h.submit(actor, (c, ctx) => c.Disburse(ctx, 'winter-shelter', '1', SHELTER_DID, '100', ''))),
+        await failure(
+          h.submit(actor, (c, ctx) => c.Disburse(ctx, 'winter-shelter', '1', SHELTER_DID, '100', '')),
+        ),
       ).to.match(/^ACCESS_DENIED: .* may not disburse funds/);
     }
   });
@@ -142,7 +162,11 @@ describe('donation-tracking: disbursements and traceability', () => {
     ] as const) {
       const [index, beneficiary, amount, reference] = args;
       expect(
-        await failure(h.submit(organiser, (c, ctx) => c.Disburse(ctx, 'winter-shelter', index, beneficiary, amount, reference))),
+        await failure(
+          h.submit(organiser, (c, ctx) =>
+            c.Disburse(ctx, 'winter-shelter', index, beneficiary, amount, reference),
+          ),
+        ),
       ).to.match(expected);
     }
   });
@@ -152,18 +176,26 @@ describe('donation-tracking: disbursements and traceability', () => {
     await h.approve(1);
     const first = await h.disburse(1, SHELTER_DID, 20000);
     const second = await h.disburse(1, BAKER_DID, 10000);
-    let open = await h.evaluate(auditor, (c, ctx) => c.ListUnconfirmedDisbursements(ctx, 'winter-shelter', '', ''));
-    expect(open.records.map((r) => r.disbursementId).sort()).to.deep.equal([first.disbursementId, second.disbursementId].sort());
+    let open = await h.evaluate(auditor, (c, ctx) =>
+      c.ListUnconfirmedDisbursements(ctx, 'winter-shelter', '', ''),
+    );
+    expect(open.records.map((r) => r.disbursementId).sort()).to.deep.equal(
+      [first.disbursementId, second.disbursementId].sort(),
+    );
 
     const confirmed = await h.confirm(shelter, first.disbursementId);
     expect(confirmed).to.deep.include({ status: 'confirmed' });
     expect(h.ledger.lastEvent()).to.deep.include({ name: 'DisbursementConfirmed' });
-    open = await h.evaluate(auditor, (c, ctx) => c.ListUnconfirmedDisbursements(ctx, 'winter-shelter', '', ''));
+    open = await h.evaluate(auditor, (c, ctx) =>
+      c.ListUnconfirmedDisbursements(ctx, 'winter-shelter', '', ''),
+    );
     expect(open.records.map((r) => r.disbursementId)).to.deep.equal([second.disbursementId]);
 
     const totals = await h.reconcile();
     expect(totals).to.deep.include({ disbursedCents: 30000, confirmedCents: 20000, unconfirmedCents: 10000 });
-    const paid = await h.evaluate(baker, (c, ctx) => c.ListDisbursementsByBeneficiary(ctx, BAKER_DID, '', ''));
+    const paid = await h.evaluate(baker, (c, ctx) =>
+      c.ListDisbursementsByBeneficiary(ctx, BAKER_DID, '', ''),
+    );
     expect(paid.records.map((r) => r.disbursementId)).to.deep.equal([second.disbursementId]);
     const all = await h.evaluate(baker, (c, ctx) => c.ListDisbursements(ctx, 'winter-shelter', '', ''));
     expect(all.records).to.have.length(2);
@@ -182,8 +214,12 @@ describe('donation-tracking: disbursements and traceability', () => {
     expect(await failure(h.confirm(shelter, disbursement.disbursementId))).to.equal(
       `CONFLICT: disbursement ${disbursement.disbursementId} is already confirmed`,
     );
-    expect(await failure(h.confirm(shelter, 'nope'))).to.equal('NOT_FOUND: disbursement nope of campaign winter-shelter does not exist');
-    const history = await h.evaluate(auditor, (c, ctx) => c.GetDisbursementHistory(ctx, 'winter-shelter', disbursement.disbursementId));
+    expect(await failure(h.confirm(shelter, 'nope'))).to.equal(
+      'NOT_FOUND: disbursement nope of campaign winter-shelter does not exist',
+    );
+    const history = await h.evaluate(auditor, (c, ctx) =>
+      c.GetDisbursementHistory(ctx, 'winter-shelter', disbursement.disbursementId),
+    );
     expect(history.map((e) => e.value!.status)).to.deep.equal(['confirmed', 'unconfirmed']);
   });
 
@@ -192,7 +228,9 @@ describe('donation-tracking: disbursements and traceability', () => {
     await h.approve(1);
     await h.disburse(1, SHELTER_DID, 10000);
     await h.disburse(1, SHELTER_DID, 10000);
-    const history = await h.evaluate(alice, (c, ctx) => c.GetDonationHistory(ctx, 'winter-shelter', d.alice.donationId));
+    const history = await h.evaluate(alice, (c, ctx) =>
+      c.GetDonationHistory(ctx, 'winter-shelter', d.alice.donationId),
+    );
     expect(history.map((e) => e.value!.allocatedCents)).to.deep.equal([20000, 10000, 0]);
     expect(BOB_DID).to.equal(d.bob.donorDid);
   });

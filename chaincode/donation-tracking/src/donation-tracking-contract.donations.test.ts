@@ -39,7 +39,11 @@ describe('donation-tracking: donations', () => {
     const written = [...h.ledger.state.keys()].filter((k) => !before.has(k)).map((k) => k.split('\u0000')[1]);
     expect(written.sort()).to.deep.equal(['donation', 'donation~donor', 'donation~fifo']);
     expect(h.ledger.lastEvent()).to.deep.include({ name: 'DonationReceived' });
-    expect(h.ledger.lastEvent()!.payload).to.deep.include({ donationId: donation.donationId, amountCents: 2500, anonymous: false });
+    expect(h.ledger.lastEvent()!.payload).to.deep.include({
+      donationId: donation.donationId,
+      amountCents: 2500,
+      anonymous: false,
+    });
   });
 
   it('records an anonymous donation with its receipt hash and no donor', async () => {
@@ -54,7 +58,9 @@ describe('donation-tracking: donations', () => {
   });
 
   it('says a receipt does not match when no donation carries its hash', async () => {
-    const check = await h.evaluate(auditor, (c, ctx) => c.VerifyDonationReceipt(ctx, receiptFor('never').secret));
+    const check = await h.evaluate(auditor, (c, ctx) =>
+      c.VerifyDonationReceipt(ctx, receiptFor('never').secret),
+    );
     expect(check).to.deep.equal({ matches: false, receiptHash: receiptFor('never').hash });
   });
 
@@ -92,7 +98,9 @@ describe('donation-tracking: donations', () => {
     expect(await failure(h.donate(alice, 100, { donorDid: BOB_DID }))).to.equal(
       "ACCESS_DENIED: CityMSP 'citizen' may not donate in the name of did:cityledger:civic:bob; only a user whose certificate carries did=did:cityledger:civic:bob",
     );
-    expect(await failure(h.donate(anonymousCitizen, 100, { donorDid: ALICE_DID }))).to.match(/^ACCESS_DENIED/);
+    expect(await failure(h.donate(anonymousCitizen, 100, { donorDid: ALICE_DID }))).to.match(
+      /^ACCESS_DENIED/,
+    );
   });
 
   it('denies the auditor and the City admin as donors', async () => {
@@ -107,20 +115,28 @@ describe('donation-tracking: donations', () => {
   it('refuses amounts that are not positive whole cents', async () => {
     for (const amount of ['0', '-5', '12.50', '1e3', '']) {
       expect(
-        await failure(h.submit(alice, (c, ctx) => c.Donate(ctx, 'winter-shelter', amount, 'EUR', ALICE_DID, ''))),
+        await failure(
+          h.submit(alice, (c, ctx) => c.Donate(ctx, 'winter-shelter', amount, 'EUR', ALICE_DID, '')),
+        ),
       ).to.match(/^INVALID_ARGUMENT: amountCents: /);
     }
   });
 
   it('refuses a donation in another currency than the campaign’s', async () => {
-    expect(await failure(h.submit(alice, (c, ctx) => c.Donate(ctx, 'winter-shelter', '100', 'USD', ALICE_DID, '')))).to.equal(
-      'INVALID_ARGUMENT: currency: campaign winter-shelter collects EUR, not USD',
-    );
+    expect(
+      await failure(
+        h.submit(alice, (c, ctx) => c.Donate(ctx, 'winter-shelter', '100', 'USD', ALICE_DID, '')),
+      ),
+    ).to.equal('INVALID_ARGUMENT: currency: campaign winter-shelter collects EUR, not USD');
   });
 
   it('refuses a malformed receipt hash or donor DID', async () => {
-    expect(await failure(h.donate(anonymousCitizen, 100, { receiptHash: 'abc' }))).to.match(/^INVALID_ARGUMENT: receiptHash: /);
-    expect(await failure(h.donate(organiser, 100, { donorDid: 'alice' }))).to.match(/^INVALID_ARGUMENT: donorDid: /);
+    expect(await failure(h.donate(anonymousCitizen, 100, { receiptHash: 'abc' }))).to.match(
+      /^INVALID_ARGUMENT: receiptHash: /,
+    );
+    expect(await failure(h.donate(organiser, 100, { donorDid: 'alice' }))).to.match(
+      /^INVALID_ARGUMENT: donorDid: /,
+    );
   });
 
   it('refuses a reused receipt hash', async () => {
@@ -135,7 +151,9 @@ describe('donation-tracking: donations', () => {
     expect(await failure(h.donate(organiser, 100, { donorDid: 'did:cityledger:civic:ghost' }))).to.equal(
       'NOT_FOUND: did:cityledger:civic:ghost is not registered',
     );
-    expect(await failure(h.donate(organiser, 100, { donorDid: GONE_DID }))).to.match(/^CONFLICT: .* is not active/);
+    expect(await failure(h.donate(organiser, 100, { donorDid: GONE_DID }))).to.match(
+      /^CONFLICT: .* is not active/,
+    );
     expect(await failure(h.donate(organiser, 100, { donorDid: SENSOR_DID }))).to.equal(
       'INVALID_ARGUMENT: donorDid: must be a person or an organisation, not a device',
     );
@@ -148,9 +166,13 @@ describe('donation-tracking: donations', () => {
   });
 
   it('refuses donations to an unknown or cancelled campaign', async () => {
-    expect(await failure(h.donate(alice, 100, { campaignId: 'nope' }))).to.equal('NOT_FOUND: campaign nope does not exist');
+    expect(await failure(h.donate(alice, 100, { campaignId: 'nope' }))).to.equal(
+      'NOT_FOUND: campaign nope does not exist',
+    );
     await h.submit(organiser, (c, ctx) => c.CancelCampaign(ctx, 'winter-shelter', 'venue lost'));
-    expect(await failure(h.donate(alice, 100))).to.equal('CONFLICT: campaign winter-shelter is cancelled and takes no donations');
+    expect(await failure(h.donate(alice, 100))).to.equal(
+      'CONFLICT: campaign winter-shelter is cancelled and takes no donations',
+    );
   });
 
   it('keeps concurrent donations free of conflicts: disjoint writes, and no key one writes is read by another', async () => {
@@ -163,8 +185,14 @@ describe('donation-tracking: donations', () => {
     for (let i = 0; i < txs.length; i++) {
       for (let j = 0; j < txs.length; j++) {
         if (i === j) continue;
-        expect(writes[i].filter((k) => writes[j].includes(k)), 'shared write').to.deep.equal([]);
-        expect(writes[i].filter((k) => reads[j].includes(k)), 'write read by another').to.deep.equal([]);
+        expect(
+          writes[i].filter((k) => writes[j].includes(k)),
+          'shared write',
+        ).to.deep.equal([]);
+        expect(
+          writes[i].filter((k) => reads[j].includes(k)),
+          'write read by another',
+        ).to.deep.equal([]);
       }
       expect(writes[i].some((k) => k.startsWith('\u0000campaign\u0000'))).to.equal(false);
     }

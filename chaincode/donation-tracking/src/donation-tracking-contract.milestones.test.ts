@@ -33,20 +33,37 @@ describe('donation-tracking: milestones', () => {
     await h.submitEvidence(1);
     const milestone = await h.approve(1);
     expect(milestone.status).to.equal('approved');
-    expect(milestone.decision).to.deep.include({ approved: true, decidedByMsp: 'AuditorMSP', decidedByRole: 'auditor', reason: 'invoice checked' });
+    expect(milestone.decision).to.deep.include({
+      approved: true,
+      decidedByMsp: 'AuditorMSP',
+      decidedByRole: 'auditor',
+      reason: 'invoice checked',
+    });
     expect(h.ledger.lastEvent()!.name).to.equal('MilestoneApproved');
   });
 
   it('lets the City admin reject with a reason, after which the organiser may submit again', async () => {
     await h.submitEvidence(2);
-    const rejected = await h.submit(cityAdmin, (c, ctx) => c.RejectMilestone(ctx, 'winter-shelter', '2', 'receipts unreadable'));
+    const rejected = await h.submit(cityAdmin, (c, ctx) =>
+      c.RejectMilestone(ctx, 'winter-shelter', '2', 'receipts unreadable'),
+    );
     expect(rejected.status).to.equal('rejected');
-    expect(rejected.decision).to.deep.include({ approved: false, reason: 'receipts unreadable', decidedByMsp: 'CityMSP' });
+    expect(rejected.decision).to.deep.include({
+      approved: false,
+      reason: 'receipts unreadable',
+      decidedByMsp: 'CityMSP',
+    });
     expect(h.ledger.lastEvent()).to.deep.include({ name: 'MilestoneRejected' });
     await h.submitEvidence(2);
     await h.approve(2);
     const history = await h.evaluate(alice, (c, ctx) => c.GetMilestoneHistory(ctx, 'winter-shelter', '2'));
-    expect(history.map((e) => e.value!.status)).to.deep.equal(['approved', 'submitted', 'rejected', 'submitted', 'pending']);
+    expect(history.map((e) => e.value!.status)).to.deep.equal([
+      'approved',
+      'submitted',
+      'rejected',
+      'submitted',
+      'pending',
+    ]);
   });
 
   for (const [who, actor] of [
@@ -59,27 +76,33 @@ describe('donation-tracking: milestones', () => {
     it(`denies ${who} the approval or rejection of a milestone`, async () => {
       await h.submitEvidence(1);
       const before = h.snapshot();
-      expect(await failure(h.submit(actor, (c, ctx) => c.ApproveMilestone(ctx, 'winter-shelter', '1', '')))).to.match(
+      expect(
+        await failure(h.submit(actor, (c, ctx) => c.ApproveMilestone(ctx, 'winter-shelter', '1', ''))),
+      ).to.match(
         /^ACCESS_DENIED: .* may not approve a milestone; allowed: AuditorMSP with role 'auditor' or CityMSP with role 'admin'/,
       );
-      expect(await failure(h.submit(actor, (c, ctx) => c.RejectMilestone(ctx, 'winter-shelter', '1', 'no')))).to.match(
-        /^ACCESS_DENIED: .* may not reject a milestone/,
-      );
+      expect(
+        await failure(h.submit(actor, (c, ctx) => c.RejectMilestone(ctx, 'winter-shelter', '1', 'no'))),
+      ).to.match(/^ACCESS_DENIED: .* may not reject a milestone/);
       expect(h.snapshot()).to.deep.equal(before);
     });
   }
 
   it('denies evidence submission to anyone but the organiser', async () => {
     expect(
-      await failure(h.submit(auditor, (c, ctx) => c.SubmitMilestoneEvidence(ctx, 'winter-shelter', '1', JSON.stringify([sha('x')]), ''))),
+      await failure(
+        h.submit(auditor, (c, ctx) =>
+          c.SubmitMilestoneEvidence(ctx, 'winter-shelter', '1', JSON.stringify([sha('x')]), ''),
+        ),
+      ),
     ).to.match(/^ACCESS_DENIED: AuditorMSP 'auditor' may not submit milestone evidence/);
   });
 
   it('requires a reason to reject', async () => {
     await h.submitEvidence(1);
-    expect(await failure(h.submit(auditor, (c, ctx) => c.RejectMilestone(ctx, 'winter-shelter', '1', '')))).to.equal(
-      'INVALID_ARGUMENT: reason: must not be empty',
-    );
+    expect(
+      await failure(h.submit(auditor, (c, ctx) => c.RejectMilestone(ctx, 'winter-shelter', '1', ''))),
+    ).to.equal('INVALID_ARGUMENT: reason: must not be empty');
   });
 
   it('decides only submitted evidence', async () => {
@@ -88,7 +111,9 @@ describe('donation-tracking: milestones', () => {
     );
     await h.submitEvidence(1);
     await h.approve(1);
-    expect(await failure(h.approve(1))).to.match(/^CONFLICT: milestone 1 of campaign winter-shelter is approved/);
+    expect(await failure(h.approve(1))).to.match(
+      /^CONFLICT: milestone 1 of campaign winter-shelter is approved/,
+    );
     expect(await failure(h.submitEvidence(1))).to.equal(
       'CONFLICT: milestone 1 of campaign winter-shelter is approved; evidence is for pending or rejected milestones',
     );
@@ -101,24 +126,34 @@ describe('donation-tracking: milestones', () => {
       [JSON.stringify([sha('a'), sha('a')]), /^INVALID_ARGUMENT: documentHashesJson\[1\]: duplicates/],
       ['{', /^INVALID_ARGUMENT: documentHashesJson: is not valid JSON/],
     ] as const) {
-      const message = await failure(h.submit(organiser, (c, ctx) => c.SubmitMilestoneEvidence(ctx, 'winter-shelter', '1', json, '')));
+      const message = await failure(
+        h.submit(organiser, (c, ctx) => c.SubmitMilestoneEvidence(ctx, 'winter-shelter', '1', json, '')),
+      );
       if (typeof expected === 'string') expect(message).to.equal(expected);
       else expect(message).to.match(expected);
     }
   });
 
   it('refuses milestone numbers that are not 1-based integers, and unknown milestones', async () => {
-    expect(await failure(h.submitEvidence(0))).to.match(/^INVALID_ARGUMENT: milestoneIndex: must be between 1 and 50/);
-    expect(await failure(h.evaluate(alice, (c, ctx) => c.GetMilestone(ctx, 'winter-shelter', 'one')))).to.match(
-      /^INVALID_ARGUMENT: milestoneIndex: must be an integer/,
+    expect(await failure(h.submitEvidence(0))).to.match(
+      /^INVALID_ARGUMENT: milestoneIndex: must be between 1 and 50/,
     );
-    expect(await failure(h.submitEvidence(3))).to.equal('NOT_FOUND: milestone 3 of campaign winter-shelter does not exist');
+    expect(
+      await failure(h.evaluate(alice, (c, ctx) => c.GetMilestone(ctx, 'winter-shelter', 'one'))),
+    ).to.match(/^INVALID_ARGUMENT: milestoneIndex: must be an integer/);
+    expect(await failure(h.submitEvidence(3))).to.equal(
+      'NOT_FOUND: milestone 3 of campaign winter-shelter does not exist',
+    );
   });
 
   it('freezes milestones of a cancelled campaign', async () => {
     await h.submitEvidence(1);
     await h.submit(organiser, (c, ctx) => c.CancelCampaign(ctx, 'winter-shelter', 'venue lost'));
-    expect(await failure(h.approve(1))).to.equal('CONFLICT: campaign winter-shelter is cancelled and cannot be approved');
-    expect(await failure(h.submitEvidence(2))).to.equal('CONFLICT: campaign winter-shelter is cancelled and cannot be given evidence');
+    expect(await failure(h.approve(1))).to.equal(
+      'CONFLICT: campaign winter-shelter is cancelled and cannot be approved',
+    );
+    expect(await failure(h.submitEvidence(2))).to.equal(
+      'CONFLICT: campaign winter-shelter is cancelled and cannot be given evidence',
+    );
   });
 });

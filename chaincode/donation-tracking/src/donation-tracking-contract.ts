@@ -116,7 +116,10 @@ export class DonationTrackingContract extends Contract {
     }
     const organiserIdentity = await requireActiveDid(ctx, organiser);
     if (organiserIdentity.didType !== 'organisation') {
-      throw new InvalidArgumentError('organiserDid', `must be an organisation DID, not a ${organiserIdentity.didType}`);
+      throw new InvalidArgumentError(
+        'organiserDid',
+        `must be an organisation DID, not a ${organiserIdentity.didType}`,
+      );
     }
     if (organiserIdentity.controller !== caller.mspId) {
       throw new AccessDeniedError(
@@ -126,7 +129,10 @@ export class DonationTrackingContract extends Contract {
     for (const [i, beneficiary] of beneficiaries.entries()) {
       const identity = await requireActiveDid(ctx, beneficiary);
       if (identity.didType === 'device') {
-        throw new InvalidArgumentError(`beneficiaryDidsJson[${i}]`, 'must be a person or an organisation, not a device');
+        throw new InvalidArgumentError(
+          `beneficiaryDidsJson[${i}]`,
+          'must be a person or an organisation, not a device',
+        );
       }
     }
 
@@ -277,10 +283,14 @@ export class DonationTrackingContract extends Contract {
     const id = parseId('campaignId', campaignId);
     const amount = parseCents('amountCents', amountCents);
     const unit = parseCurrency('currency', currency);
-    const donor = donorDid === '' ? undefined : parseDid('donorDid', donorDid, { channel: ctx.stub.getChannelID() }).did;
+    const donor =
+      donorDid === '' ? undefined : parseDid('donorDid', donorDid, { channel: ctx.stub.getChannelID() }).did;
     const receipt = receiptHash === '' ? undefined : parseSha256Hex('receiptHash', receiptHash);
     if (donor === undefined && receipt === undefined) {
-      throw new InvalidArgumentError('receiptHash', 'is required for an anonymous donation (it is the donor’s only proof)');
+      throw new InvalidArgumentError(
+        'receiptHash',
+        'is required for an anonymous donation (it is the donor’s only proof)',
+      );
     }
     const recordsForOthers = callerMatches(caller, ORGANISERS);
     if (donor !== undefined && !recordsForOthers) {
@@ -374,7 +384,9 @@ export class DonationTrackingContract extends Contract {
     const campaign = await store.requireCampaign(id);
     const donation = await store.requireDonation(id, donationKeyId);
     if (!donation.anonymous) {
-      throw new ConflictError(`donation ${donationKeyId} is named; it is refunded to its donor when the campaign ends`);
+      throw new ConflictError(
+        `donation ${donationKeyId} is named; it is refunded to its donor when the campaign ends`,
+      );
     }
     if (campaign.status === 'open') {
       throw new ConflictError(`campaign ${id} is open; refunds exist only once it is cancelled or closed`);
@@ -417,12 +429,20 @@ export class DonationTrackingContract extends Contract {
   @Transaction(false)
   @Returns('Donation')
   async GetDonation(ctx: Context, campaignId: string, donationId: string): Promise<Donation> {
-    return new DonationStore(ctx).requireDonation(parseId('campaignId', campaignId), parseId('donationId', donationId));
+    return new DonationStore(ctx).requireDonation(
+      parseId('campaignId', campaignId),
+      parseId('donationId', donationId),
+    );
   }
 
   @Transaction(false)
   @Returns('DonationPage')
-  async ListDonations(ctx: Context, campaignId: string, pageSize: string, bookmark: string): Promise<DonationPage> {
+  async ListDonations(
+    ctx: Context,
+    campaignId: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<DonationPage> {
     const id = parseId('campaignId', campaignId);
     const size = parsePageSize('pageSize', pageSize);
     const mark = parseBookmark('bookmark', bookmark);
@@ -432,7 +452,12 @@ export class DonationTrackingContract extends Contract {
   /** The named donations of a donor DID, over all campaigns (anonymous ones are never indexed). */
   @Transaction(false)
   @Returns('DonationPage')
-  async ListDonationsByDonor(ctx: Context, donorDid: string, pageSize: string, bookmark: string): Promise<DonationPage> {
+  async ListDonationsByDonor(
+    ctx: Context,
+    donorDid: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<DonationPage> {
     const donor = parseDid('donorDid', donorDid).did;
     const size = parsePageSize('pageSize', pageSize);
     const mark = parseBookmark('bookmark', bookmark);
@@ -483,7 +508,13 @@ export class DonationTrackingContract extends Contract {
       });
     }
     allocations.sort((a, b) =>
-      a.allocatedAt !== b.allocatedAt ? (a.allocatedAt < b.allocatedAt ? -1 : 1) : a.disbursementId < b.disbursementId ? -1 : 1,
+      a.allocatedAt !== b.allocatedAt
+        ? a.allocatedAt < b.allocatedAt
+          ? -1
+          : 1
+        : a.disbursementId < b.disbursementId
+          ? -1
+          : 1,
     );
     return {
       donation,
@@ -497,7 +528,11 @@ export class DonationTrackingContract extends Contract {
 
   @Transaction(false)
   @Returns('DonationHistoryEntry[]')
-  async GetDonationHistory(ctx: Context, campaignId: string, donationId: string): Promise<DonationHistoryEntry[]> {
+  async GetDonationHistory(
+    ctx: Context,
+    campaignId: string,
+    donationId: string,
+  ): Promise<DonationHistoryEntry[]> {
     const id = parseId('campaignId', campaignId);
     const donationKeyId = parseId('donationId', donationId);
     return readHistory<Donation>(ctx, new DonationStore(ctx).donationKey(id, donationKeyId));
@@ -505,7 +540,12 @@ export class DonationTrackingContract extends Contract {
 
   @Transaction(false)
   @Returns('DonationRefundPage')
-  async ListRefunds(ctx: Context, campaignId: string, pageSize: string, bookmark: string): Promise<DonationRefundPage> {
+  async ListRefunds(
+    ctx: Context,
+    campaignId: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<DonationRefundPage> {
     const id = parseId('campaignId', campaignId);
     const size = parsePageSize('pageSize', pageSize);
     const mark = parseBookmark('bookmark', bookmark);
@@ -539,7 +579,9 @@ export class DonationTrackingContract extends Contract {
     this.requireOpen(campaign, 'given evidence');
     const milestone = await store.requireMilestone(id, index);
     if (milestone.status !== 'pending' && milestone.status !== 'rejected') {
-      throw new ConflictError(`milestone ${index} of campaign ${id} is ${milestone.status}; evidence is for pending or rejected milestones`);
+      throw new ConflictError(
+        `milestone ${index} of campaign ${id} is ${milestone.status}; evidence is for pending or rejected milestones`,
+      );
     }
     const now = txTimeIso(ctx);
     const updated: CampaignMilestone = {
@@ -563,7 +605,12 @@ export class DonationTrackingContract extends Contract {
   /** The auditor (AuditorMSP 'auditor') or the City (CityMSP 'admin') approves submitted evidence. */
   @Transaction()
   @Returns('CampaignMilestone')
-  async ApproveMilestone(ctx: Context, campaignId: string, milestoneIndex: string, reason: string): Promise<CampaignMilestone> {
+  async ApproveMilestone(
+    ctx: Context,
+    campaignId: string,
+    milestoneIndex: string,
+    reason: string,
+  ): Promise<CampaignMilestone> {
     const caller = requireCaller(ctx, MILESTONE_APPROVERS, 'approve a milestone');
     const id = parseId('campaignId', campaignId);
     const index = this.parseMilestoneIndex(milestoneIndex);
@@ -574,7 +621,12 @@ export class DonationTrackingContract extends Contract {
   /** The auditor or the City rejects submitted evidence, with a reason; the organiser may submit again. */
   @Transaction()
   @Returns('CampaignMilestone')
-  async RejectMilestone(ctx: Context, campaignId: string, milestoneIndex: string, reason: string): Promise<CampaignMilestone> {
+  async RejectMilestone(
+    ctx: Context,
+    campaignId: string,
+    milestoneIndex: string,
+    reason: string,
+  ): Promise<CampaignMilestone> {
     const caller = requireCaller(ctx, MILESTONE_APPROVERS, 'reject a milestone');
     const id = parseId('campaignId', campaignId);
     const index = this.parseMilestoneIndex(milestoneIndex);
@@ -601,7 +653,11 @@ export class DonationTrackingContract extends Contract {
 
   @Transaction(false)
   @Returns('MilestoneHistoryEntry[]')
-  async GetMilestoneHistory(ctx: Context, campaignId: string, milestoneIndex: string): Promise<MilestoneHistoryEntry[]> {
+  async GetMilestoneHistory(
+    ctx: Context,
+    campaignId: string,
+    milestoneIndex: string,
+  ): Promise<MilestoneHistoryEntry[]> {
     const id = parseId('campaignId', campaignId);
     const index = this.parseMilestoneIndex(milestoneIndex);
     return readHistory<CampaignMilestone>(ctx, new DonationStore(ctx).milestoneKey(id, index));
@@ -635,7 +691,10 @@ export class DonationTrackingContract extends Contract {
     requireMsp(caller, campaign.organiserMsp, `disburse funds of campaign ${id}`);
     this.requireOpen(campaign, 'disbursed from');
     if (!campaign.beneficiaryDids.includes(beneficiary)) {
-      throw new InvalidArgumentError('beneficiaryDid', `${beneficiary} is not a beneficiary of campaign ${id}`);
+      throw new InvalidArgumentError(
+        'beneficiaryDid',
+        `${beneficiary} is not a beneficiary of campaign ${id}`,
+      );
     }
     const milestone = await store.requireMilestone(id, index);
     if (milestone.status !== 'approved') {
@@ -643,16 +702,23 @@ export class DonationTrackingContract extends Contract {
     }
     const unpaid = milestone.amountCents - milestone.disbursedCents;
     if (amount > unpaid) {
-      throw new ConflictError(`milestone ${index} of campaign ${id} has only ${unpaid} left to disburse, not ${amount}`);
+      throw new ConflictError(
+        `milestone ${index} of campaign ${id} has only ${unpaid} left to disburse, not ${amount}`,
+      );
     }
     await requireActiveDid(ctx, beneficiary);
-    const sources = await store.unspentDonationsInFifoOrder(id, (read) => sumCents(read.map(unspentOf)) >= amount);
+    const sources = await store.unspentDonationsInFifoOrder(
+      id,
+      (read) => sumCents(read.map(unspentOf)) >= amount,
+    );
     const { shares, shortfallCents } = allocateFifo(
       amount,
       sources.map((d) => ({ donationId: d.donationId, donatedAt: d.donatedAt, unspentCents: unspentOf(d) })),
     );
     if (shortfallCents > 0) {
-      throw new ConflictError(`campaign ${id} holds only ${amount - shortfallCents} ${campaign.currency} cents, not ${amount}`);
+      throw new ConflictError(
+        `campaign ${id} holds only ${amount - shortfallCents} ${campaign.currency} cents, not ${amount}`,
+      );
     }
 
     const now = txTimeIso(ctx);
@@ -748,7 +814,12 @@ export class DonationTrackingContract extends Contract {
 
   @Transaction(false)
   @Returns('DisbursementPage')
-  async ListDisbursements(ctx: Context, campaignId: string, pageSize: string, bookmark: string): Promise<DisbursementPage> {
+  async ListDisbursements(
+    ctx: Context,
+    campaignId: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<DisbursementPage> {
     const id = parseId('campaignId', campaignId);
     const size = parsePageSize('pageSize', pageSize);
     const mark = parseBookmark('bookmark', bookmark);
@@ -811,7 +882,9 @@ export class DonationTrackingContract extends Contract {
 
   private requireOpen(campaign: Campaign, action: string): void {
     if (campaign.status !== 'open') {
-      throw new ConflictError(`campaign ${campaign.campaignId} is ${campaign.status} and cannot be ${action}`);
+      throw new ConflictError(
+        `campaign ${campaign.campaignId} is ${campaign.status} and cannot be ${action}`,
+      );
     }
   }
 
@@ -836,7 +909,13 @@ export class DonationTrackingContract extends Contract {
     const updated: CampaignMilestone = {
       ...milestone,
       status: approved ? 'approved' : 'rejected',
-      decision: { approved, reason, decidedAt: now, decidedByMsp: caller.mspId, decidedByRole: caller.role ?? '' },
+      decision: {
+        approved,
+        reason,
+        decidedAt: now,
+        decidedByMsp: caller.mspId,
+        decidedByRole: caller.role ?? '',
+      },
     };
     await putJson(ctx, store.milestoneKey(campaignId, index), updated);
     emitEvent(ctx, approved ? 'MilestoneApproved' : 'MilestoneRejected', {

@@ -46,7 +46,10 @@ describe('FIFO allocation of a disbursement to donations', () => {
   });
 
   it('skips donations with nothing left and reports a shortfall when the funds do not cover the amount', () => {
-    const result = allocateFifo(500, [source('a', '2025-01-01T00:00:00.000Z', 0), source('b', '2025-01-02T00:00:00.000Z', 120)]);
+    const result = allocateFifo(500, [
+      source('a', '2025-01-01T00:00:00.000Z', 0),
+      source('b', '2025-01-02T00:00:00.000Z', 120),
+    ]);
     expect(result).to.deep.equal({ shares: [{ donationId: 'b', amountCents: 120 }], shortfallCents: 380 });
   });
 
@@ -89,10 +92,17 @@ describe('FIFO allocation of a disbursement to donations', () => {
 
   it('is deterministic: the order in which sources are read does not matter', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40000 }), sourcesArbitrary, fc.integer(), (amount, sources, seed) => {
-        const shuffled = [...sources].sort((a, b) => ((a.donationId.charCodeAt(0) * seed) % 7) - ((b.donationId.charCodeAt(0) * seed) % 7));
-        expect(allocateFifo(amount, shuffled)).to.deep.equal(allocateFifo(amount, sources));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40000 }),
+        sourcesArbitrary,
+        fc.integer(),
+        (amount, sources, seed) => {
+          const shuffled = [...sources].sort(
+            (a, b) => ((a.donationId.charCodeAt(0) * seed) % 7) - ((b.donationId.charCodeAt(0) * seed) % 7),
+          );
+          expect(allocateFifo(amount, shuffled)).to.deep.equal(allocateFifo(amount, sources));
+        },
+      ),
     );
   });
 });
