@@ -1,5 +1,5 @@
 import { msp } from '@hyperledger/fabric-protos';
-import { verifyMessage } from '../identity/ecdsa';
+import { verifyMessage, verifyMessageAsync } from '../identity/ecdsa';
 import type { MembershipServiceProvider } from '../identity/msp';
 import type { IdentityDeserializer, VerifiedIdentity } from './protocol/signer';
 
@@ -34,6 +34,7 @@ export class MspRegistry implements IdentityDeserializer {
       certificatePem: validated.certificatePem,
       attributes: validated.attributes,
       verify: (message, signature) => verifyMessage(validated.publicKey, message, signature),
+      verifyAsync: (message, signature) => verifyMessageAsync(validated.publicKey, message, signature),
     };
     if (this.cache.size >= 10_000) this.cache.clear();
     this.cache.set(cacheKey, { provider, identity });

@@ -48,16 +48,41 @@ export function signMessage(privateKey: KeyObject, message: Uint8Array): Buffer 
  * including malformed signature bytes, so callers can treat a bad signature as data, not a crash.
  */
 export function verifyMessage(publicKey: KeyObject, message: Uint8Array, signatureDer: Uint8Array): boolean {
-  assertP256(publicKey, 'publicKey');
-  const signature = decodeSignatureDer(signatureDer);
-  if (!signature) return false;
-  const { r, s } = signature;
-  if (r <= 0n || r >= P256_ORDER || s <= 0n || s > P256_HALF_ORDER) return false;
+  if (!isCanonicalSignature(publicKey, signatureDer)) return false;
   try {
     return verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, signatureDer);
   } catch {
     return false;
   }
+}
+
+/**
+ * {@link verifyMessage} on libuv's thread pool, so that a block's many signatures are checked on
+ * every core while the event loop goes on.
+ */
+export function verifyMessageAsync(
+  publicKey: KeyObject,
+  message: Uint8Array,
+  signatureDer: Uint8Array,
+): Promise<boolean> {
+  if (!isCanonicalSignature(publicKey, signatureDer)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, signatureDer, (error, valid) =>
+        resolve(!error && valid),
+      );
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+function isCanonicalSignature(publicKey: KeyObject, signatureDer: Uint8Array): boolean {
+  assertP256(publicKey, 'publicKey');
+  const signature = decodeSignatureDer(signatureDer);
+  if (!signature) return false;
+  const { r, s } = signature;
+  return r > 0n && r < P256_ORDER && s > 0n && s <= P256_HALF_ORDER;
 }
 
 /** Tells whether a DER signature is in Fabric's canonical low-S form (false when malformed). */

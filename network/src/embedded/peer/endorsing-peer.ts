@@ -52,7 +52,7 @@ export class EndorsingPeer {
     try {
       decoded = decodeSignedProposal(signedProposal);
       channel = this.checkChannel(decoded.channel);
-      creator = this.checkCreator(channel, decoded, signedProposal);
+      creator = await this.checkCreator(channel, decoded, signedProposal);
       await this.checkTransactionId(channel, decoded);
     } catch (error) {
       return rejected((error as Error).message);
@@ -119,18 +119,18 @@ export class EndorsingPeer {
     return channel;
   }
 
-  private checkCreator(
+  private async checkCreator(
     channel: ChannelRuntime,
     decoded: DecodedProposal,
     signed: peer.SignedProposal,
-  ): VerifiedIdentity {
+  ): Promise<VerifiedIdentity> {
     const creator = channel.identities.deserialize(decoded.creator);
     if (!channel.members.has(creator.mspId)) {
       throw new ProposalRejection(
         `access denied: ${creator.mspId} is not a member of channel ${channel.name}`,
       );
     }
-    if (!creator.verify(signed.getProposalBytes_asU8(), signed.getSignature_asU8())) {
+    if (!(await creator.verifyAsync(signed.getProposalBytes_asU8(), signed.getSignature_asU8()))) {
       throw new ProposalRejection(
         'access denied: the proposal signature does not verify against its creator',
       );

@@ -16,6 +16,8 @@ export interface VerifiedIdentity {
   readonly certificatePem: string;
   readonly attributes: Record<string, string>;
   verify(message: Uint8Array, signature: Uint8Array): boolean;
+  /** The same check on the thread pool, for verifying many signatures at once. */
+  verifyAsync(message: Uint8Array, signature: Uint8Array): Promise<boolean>;
 }
 
 /** Turns the serialized identity bytes of a header or endorsement into a verified identity, or throws. */

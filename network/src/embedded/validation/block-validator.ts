@@ -40,6 +40,15 @@ export interface ValidatedBlock {
   transactions: ValidatedTransaction[];
 }
 
+/** What the parallel first pass learned about one transaction. */
+interface Prechecked {
+  tx?: DecodedTransaction;
+  failure?: number;
+  config?: boolean;
+  rwset?: TxReadWriteSet;
+  signers?: PolicySigner[];
+}
+
 class InvalidTransaction extends Error {
   constructor(
     readonly code: number,
@@ -76,11 +85,14 @@ export class BlockValidator {
       history: [],
       transactions: [],
     };
+    // Like a Fabric committer: signatures of all transactions are checked in parallel (they do
+    // not depend on each other), then policies and MVCC are checked in block order.
+    const prechecked = await Promise.all(envelopes.map((envelope) => this.precheck(envelope, blockNum)));
     const transactions: ValidatedTransaction[] = [];
     const seenInBlock = new Set<string>();
-    for (let index = 0; index < envelopes.length; index++) {
+    for (let index = 0; index < prechecked.length; index++) {
       transactions.push(
-        await this.validateOne(envelopes[index]!, blockNum, index, view, commit, seenInBlock),
+        await this.validateInOrder(prechecked[index]!, blockNum, index, view, commit, seenInBlock),
       );
     }
     for (const tx of transactions) {
@@ -93,49 +105,60 @@ export class BlockValidator {
     return { commit, transactions };
   }
 
-  private async validateOne(
-    envelope: Uint8Array,
+  /** The checks that need nothing but the transaction itself: structure and every signature. */
+  private async precheck(envelope: Uint8Array, blockNum: number): Promise<Prechecked> {
+    let tx: DecodedTransaction;
+    try {
+      tx = decodeTransactionEnvelope(envelope);
+    } catch {
+      return { failure: TxValidationCode.BAD_PAYLOAD };
+    }
+    if (tx.type === common.HeaderType.CONFIG) {
+      return blockNum === 0
+        ? { tx, config: true }
+        : { tx, failure: TxValidationCode.INVALID_CONFIG_TRANSACTION };
+    }
+    if (tx.type !== common.HeaderType.ENDORSER_TRANSACTION || !tx.endorserTransaction) {
+      return { tx, failure: TxValidationCode.UNKNOWN_TX_TYPE };
+    }
+    if (tx.channel !== this.channel.name) return { tx, failure: TxValidationCode.TARGET_CHAIN_NOT_FOUND };
+    if (!(await this.creatorSigned(tx))) return { tx, failure: TxValidationCode.BAD_CREATOR_SIGNATURE };
+    if (computeTransactionId(tx.nonce, tx.creator) !== tx.txId) {
+      return { tx, failure: TxValidationCode.BAD_PROPOSAL_TXID };
+    }
+    let rwset: TxReadWriteSet;
+    try {
+      rwset = deserializeReadWriteSet(tx.endorserTransaction.action.getResults_asU8());
+    } catch {
+      return { tx, failure: TxValidationCode.BAD_RWSET };
+    }
+    return { tx, rwset, signers: await this.verifiedEndorsers(tx) };
+  }
+
+  private async validateInOrder(
+    checked: Prechecked,
     blockNum: number,
     index: number,
     view: BlockStateView,
     commit: BlockCommit,
     seenInBlock: Set<string>,
   ): Promise<ValidatedTransaction> {
-    let tx: DecodedTransaction;
-    try {
-      tx = decodeTransactionEnvelope(envelope);
-    } catch {
-      return { index, txId: '', code: TxValidationCode.BAD_PAYLOAD, timestamp: new Date(0) };
-    }
+    const { tx } = checked;
+    if (!tx) return { index, txId: '', code: checked.failure!, timestamp: new Date(0) };
     const base = { index, txId: tx.txId, timestamp: tx.timestamp };
+    if (checked.config) return { ...base, code: TxValidationCode.VALID };
+    const chaincode = tx.endorserTransaction?.chaincode;
     try {
-      if (tx.type === common.HeaderType.CONFIG) {
-        if (blockNum !== 0)
-          throw new InvalidTransaction(TxValidationCode.INVALID_CONFIG_TRANSACTION, 'config update');
-        return { ...base, code: TxValidationCode.VALID };
-      }
-      if (tx.type !== common.HeaderType.ENDORSER_TRANSACTION || !tx.endorserTransaction) {
-        throw new InvalidTransaction(TxValidationCode.UNKNOWN_TX_TYPE, `transaction type ${tx.type}`);
-      }
-      if (tx.channel !== this.channel.name)
-        throw new InvalidTransaction(TxValidationCode.TARGET_CHAIN_NOT_FOUND, tx.channel);
-      this.checkCreator(tx);
+      if (checked.failure !== undefined) throw new InvalidTransaction(checked.failure, 'precheck');
       if (seenInBlock.has(tx.txId) || (await this.channel.ledger.getTransactionLocation(tx.txId))) {
         throw new InvalidTransaction(TxValidationCode.DUPLICATE_TXID, tx.txId);
       }
       seenInBlock.add(tx.txId);
-      const { action, chaincode } = tx.endorserTransaction;
-      let rwset: TxReadWriteSet;
-      try {
-        rwset = deserializeReadWriteSet(action.getResults_asU8());
-      } catch {
-        throw new InvalidTransaction(TxValidationCode.BAD_RWSET, 'unreadable read/write set');
-      }
-      const signers = this.verifiedEndorsers(tx);
-      await this.checkEndorsementPolicies(chaincode, rwset, signers, view);
+      const { action } = tx.endorserTransaction!;
+      const rwset = checked.rwset!;
+      await this.checkEndorsementPolicies(chaincode!, rwset, checked.signers!, view);
       await this.checkReadConflicts(rwset, view);
-      const version = { blockNum, txNum: index };
-      await this.apply(tx, rwset, version, view, commit);
+      await this.apply(tx, rwset, { blockNum, txNum: index }, view, commit);
       const eventBytes = action.getEvents_asU8();
       let event: ValidatedTransaction['event'];
       if (eventBytes.length > 0) {
@@ -154,46 +177,45 @@ export class BlockValidator {
         result: Buffer.from(action.getResponse()?.getPayload_asU8() ?? new Uint8Array(0)),
       };
     } catch (error) {
+      // A transaction that does not commit must not leave its private data behind either.
       this.channel.transientStore.take(tx.txId);
-      if (error instanceof InvalidTransaction)
-        return { ...base, code: error.code, chaincode: tx.endorserTransaction?.chaincode };
-      return {
-        ...base,
-        code: TxValidationCode.INVALID_OTHER_REASON,
-        chaincode: tx.endorserTransaction?.chaincode,
-      };
+      const code = error instanceof InvalidTransaction ? error.code : TxValidationCode.INVALID_OTHER_REASON;
+      return { ...base, code, chaincode };
     }
   }
 
-  private checkCreator(tx: DecodedTransaction): void {
-    let verified = false;
+  private async creatorSigned(tx: DecodedTransaction): Promise<boolean> {
     try {
       const creator = this.channel.identities.deserialize(tx.creator);
-      verified = this.channel.members.has(creator.mspId) && creator.verify(tx.payloadBytes, tx.signature);
+      return (
+        this.channel.members.has(creator.mspId) && (await creator.verifyAsync(tx.payloadBytes, tx.signature))
+      );
     } catch {
-      verified = false;
-    }
-    if (!verified) throw new InvalidTransaction(TxValidationCode.BAD_CREATOR_SIGNATURE, 'creator');
-    if (computeTransactionId(tx.nonce, tx.creator) !== tx.txId) {
-      throw new InvalidTransaction(TxValidationCode.BAD_PROPOSAL_TXID, tx.txId);
+      return false;
     }
   }
 
   /** Endorsements whose identity or signature does not verify are ignored, as Fabric does. */
-  private verifiedEndorsers(tx: DecodedTransaction): PolicySigner[] {
+  private async verifiedEndorsers(tx: DecodedTransaction): Promise<PolicySigner[]> {
     const { responsePayload, endorsements } = tx.endorserTransaction!;
-    const signers: PolicySigner[] = [];
-    for (const { endorser, signature } of endorsements) {
-      try {
-        const identity = this.channel.identities.deserialize(endorser);
-        if (identity.verify(endorsementMessage(responsePayload, endorser), signature)) {
-          signers.push({ mspId: identity.mspId, role: identity.role, id: identity.certificatePem });
+    const checked = await Promise.all(
+      endorsements.map(async ({ endorser, signature }) => {
+        try {
+          const identity = this.channel.identities.deserialize(endorser);
+          const valid = await identity.verifyAsync(endorsementMessage(responsePayload, endorser), signature);
+          const signer: PolicySigner = {
+            mspId: identity.mspId,
+            role: identity.role,
+            id: identity.certificatePem,
+          };
+          return valid ? signer : undefined;
+        } catch {
+          // An unknown or expired endorser simply does not count towards the policy.
+          return undefined;
         }
-      } catch {
-        // An unknown or expired endorser simply does not count towards the policy.
-      }
-    }
-    return signers;
+      }),
+    );
+    return checked.filter((signer): signer is PolicySigner => signer !== undefined);
   }
 
   private async checkEndorsementPolicies(

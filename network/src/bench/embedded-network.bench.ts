@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConsortium } from '../consortium/consortium';
+import { EmbeddedNetwork } from '../embedded/embedded-network';
+import { assetContracts } from '../embedded/testing/asset-contract';
+import { TEST_CONSORTIUM_YAML } from '../embedded/testing/test-network';
+import { measureCryptoBaseline } from './crypto-baseline';
+import { formatRate, percentile } from './statistics';
+
+/**
+ * Committed transactions per second of the embedded network with two-organisation endorsement
+ * (AND('Org1MSP.peer','Org2MSP.peer')) and concurrent clients, next to the machine's ECDSA limit.
+ */
+async function main(): Promise<void> {
+  const transactions = Number(process.env.BENCH_TRANSACTIONS ?? 4000);
+  const clients = Number(process.env.BENCH_CLIENTS ?? 64);
+  const crypto = measureCryptoBaseline();
+  const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-bench-'));
+  const yaml = TEST_CONSORTIUM_YAML.replace(
+    /ordering: \{[^}]*\}/,
+    'ordering: { batchTimeoutMs: 100, maxMessageCount: 500, absoluteMaxBytes: 10485760, preferredMaxBytes: 4194304 }',
+  );
+  const network = await EmbeddedNetwork.start({
+    consortium: parseConsortium(yaml, 'bench-consortium.yaml'),
+    dataDir,
+    chaincodes: { assets: assetContracts, other: assetContracts },
+  });
+  try {
+    const user = await network.crypto.enrollUser('Org1MSP', 'bench', { role: 'tester' });
+    // Warm up code paths and caches before measuring.
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        network.submit(user, {
+          channel: 'alpha',
+          chaincode: 'assets',
+          function: 'Put',
+          args: [`warm${i}`, 'v'],
+        }),
+      ),
+    );
+    const latencies: number[] = [];
+    let next = 0;
+    const startHeight = network.height('alpha');
+    const started = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next < transactions) {
+          const i = next++;
+          const t0 = process.hrtime.bigint();
+          await network.submit(user, {
+            channel: 'alpha',
+            chaincode: 'assets',
+            function: 'Put',
+            args: [`bench${i}`, `value-${i}`],
+          });
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuStart);
+    latencies.sort((a, b) => a - b);
+    const tps = transactions / seconds;
+    // Per transaction: client signs proposal and envelope, two endorsers sign; two endorsers verify
+    // the proposal, the validator verifies the creator and both endorsements.
+    const cryptoBound = 1 / (4 / crypto.signPerSecond + 5 / crypto.verifyPerSecond);
+    const blocks = network.height('alpha') - startHeight;
+    const lines = [
+      'CityLedger benchmark — embedded network',
+      `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
+      '',
+      'machine limit (node:crypto, one core)',
+      `  ECDSA P-256 sign      ${formatRate(crypto.signPerSecond)} /s`,
+      `  ECDSA P-256 verify    ${formatRate(crypto.verifyPerSecond)} /s`,
+      `  SHA-256 (256 B)       ${formatRate(crypto.sha256PerSecond)} /s`,
+      '',
+      `embedded network: ${transactions} transactions, ${clients} concurrent clients, endorsement AND(Org1, Org2)`,
+      `  committed             ${formatRate(tps)} tx/s  (${blocks} blocks, ${(transactions / blocks).toFixed(1)} tx/block)`,
+      `  latency               p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+      `  process CPU           ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)} % of one core`,
+      `  crypto-bound limit    ${formatRate(cryptoBound)} tx/s (4 signs + 5 verifies per tx on one core)`,
+      `  ratio to that limit   ${(tps / cryptoBound).toFixed(2)}`,
+      `  ratio to verify rate  ${(tps / crypto.verifyPerSecond).toFixed(3)} tx per verify`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    const verification = await network.verifyChain('alpha');
+    if (!verification.ok)
+      throw new Error(`chain verification failed after the benchmark: ${JSON.stringify(verification)}`);
+  } finally {
+    await network.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? 'critical';
+main().catch((error: Error) => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
