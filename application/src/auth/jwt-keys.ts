@@ -1,0 +1,93 @@
+import { type KeyObject, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, type GatewayConfig, type JwtAlgorithm } from '../config/gateway-config';
+
+/** Where the default setup keeps its generated HS256 secret. */
+export const GENERATED_SECRET_FILE = 'jwt-secret';
+
+/** The keys of the one pinned algorithm: what verifies tokens, and (when available) what signs them. */
+export interface JwtKeys {
+  algorithm: JwtAlgorithm;
+  verificationKey: KeyObject | string;
+  /** The HS256 secret, or the private key from JWT_PRIVATE_KEY_FILE; absent when only verifying. */
+  signingKey?: KeyObject | string;
+  issuer?: string;
+  audience?: string;
+  /** Set when the HS256 secret comes from (or was just written to) the data directory. */
+  secretFile?: { path: string; created: boolean };
+}
+
+function readKeyFile(variable: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${variable}=${path}: cannot be read (${(error as NodeJS.ErrnoException).code})`]);
+  }
+}
+
+function algorithmOfPublicKey(key: KeyObject): JwtAlgorithm | undefined {
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  if (key.asymmetricKeyType === 'rsa') return 'RS256';
+  return undefined;
+}
+
+/**
+ * The default setup has no JWT_SECRET: one is generated once into the data directory (mode 0600),
+ * so that the gateway and the token CLI agree without anyone handling a secret.
+ */
+function ensureGeneratedSecret(dataDir: string): { secret: string; path: string; created: boolean } {
+  const path = join(dataDir, GENERATED_SECRET_FILE);
+  if (existsSync(path)) {
+    const secret = readFileSync(path, 'utf8').trim();
+    if (secret.length < 32) throw new ConfigError([`${path}: the stored JWT secret is too short; delete it`]);
+    return { secret, path, created: false };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(path, 0o600);
+  return { secret, path, created: true };
+}
+
+export function resolveJwtKeys(config: GatewayConfig): JwtKeys {
+  const { jwt } = config;
+  const claims = { issuer: jwt.issuer, audience: jwt.audience };
+  if (!jwt.publicKeyFile) {
+    if (jwt.secret)
+      return { algorithm: 'HS256', verificationKey: jwt.secret, signingKey: jwt.secret, ...claims };
+    const generated = ensureGeneratedSecret(config.dataDir);
+    return {
+      algorithm: 'HS256',
+      verificationKey: generated.secret,
+      signingKey: generated.secret,
+      secretFile: { path: generated.path, created: generated.created },
+      ...claims,
+    };
+  }
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey(readKeyFile('JWT_PUBLIC_KEY_FILE', jwt.publicKeyFile));
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError([`JWT_PUBLIC_KEY_FILE=${jwt.publicKeyFile}: not a PEM public key`]);
+  }
+  const inferred = algorithmOfPublicKey(publicKey);
+  const algorithm = jwt.algorithm ?? inferred;
+  if (!algorithm || algorithm !== inferred) {
+    throw new ConfigError([
+      `JWT_PUBLIC_KEY_FILE=${jwt.publicKeyFile}: a ${publicKey.asymmetricKeyType} key does not fit ` +
+        `${jwt.algorithm ?? 'ES256 (P-256) or RS256'}`,
+    ]);
+  }
+  let signingKey: KeyObject | undefined;
+  if (jwt.privateKeyFile) {
+    try {
+      signingKey = createPrivateKey(readKeyFile('JWT_PRIVATE_KEY_FILE', jwt.privateKeyFile));
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError([`JWT_PRIVATE_KEY_FILE=${jwt.privateKeyFile}: not a PEM private key`]);
+    }
+  }
+  return { algorithm, verificationKey: publicKey, signingKey, ...claims };
+}

@@ -1,0 +1,172 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { defaultConsortiumPath } from '@cityledger/network';
+import { LOG_LEVELS, type LogLevel } from '../observability/logger';
+
+export const JWT_ALGORITHMS = ['HS256', 'ES256', 'RS256'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/** Everything the gateway is configured with, read once at start and passed down. */
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  consortiumFile: string;
+  logLevel: LogLevel;
+  jwt: {
+    /** Explicit when JWT_ALGORITHM is set; otherwise HS256, or inferred from the public key. */
+    algorithm?: JwtAlgorithm;
+    secret?: string;
+    publicKeyFile?: string;
+    /** Only for the token CLI in ES256/RS256 mode. */
+    privateKeyFile?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  http: {
+    bodyLimitBytes: number;
+    /** Requests per minute per client address on /api/v1; 0 disables the limit. */
+    rateLimitPerMinute: number;
+    sseKeepAliveMs: number;
+    shutdownTimeoutMs: number;
+  };
+  submissions: {
+    maxRetries: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    maxConcurrent: number;
+    maxQueued: number;
+  };
+  /** Chaincodes /readyz requires installed; undefined = every chaincode the consortium defines. */
+  requiredChaincodes?: string[];
+}
+
+/** Lists every bad environment variable at once, each with what it should be. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2 };
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const environmentSchema = z.object({
+  PORT: integer(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  CITYLEDGER_DATA_DIR: z.string().min(1).default('./.cityledger'),
+  CONSORTIUM_FILE: optionalText,
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  JWT_SECRET: optionalText.pipe(
+    z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
+  ),
+  JWT_PUBLIC_KEY_FILE: optionalText,
+  JWT_PRIVATE_KEY_FILE: optionalText,
+  JWT_ALGORITHM: optionalText.pipe(z.enum(JWT_ALGORITHMS).optional()),
+  JWT_ISSUER: optionalText,
+  JWT_AUDIENCE: optionalText,
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+\s*(b|kb|mb)?$/i, 'must be a size such as 1mb, 512kb or 65536')
+    .transform((v) => {
+      const [, amount, unit] = /^(\d+)\s*(b|kb|mb)?$/i.exec(v)!;
+      return Number(amount) * SIZE_UNITS[(unit ?? 'b').toLowerCase()]!;
+    })
+    .pipe(
+      z
+        .number()
+        .min(1024, 'must be at least 1kb')
+        .max(50 * 1024 ** 2, 'must be at most 50mb'),
+    )
+    .default(1024 ** 2),
+  RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(1200),
+  SSE_KEEPALIVE_MS: integer(1000, 300_000).default(15_000),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 300_000).default(10_000),
+  SUBMIT_MAX_RETRIES: integer(0, 20).default(4),
+  SUBMIT_RETRY_BASE_MS: integer(1, 10_000).default(25),
+  SUBMIT_RETRY_MAX_MS: integer(1, 60_000).default(1000),
+  MAX_CONCURRENT_SUBMISSIONS: integer(1, 10_000).default(64),
+  MAX_QUEUED_SUBMISSIONS: integer(0, 100_000).default(512),
+  REQUIRED_CHAINCODES: optionalText.transform((v) =>
+    v === undefined
+      ? undefined
+      : v
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+  ),
+});
+
+/**
+ * Reads the configuration from environment variables (unset or empty = default).
+ *
+ * @throws ConfigError naming each bad variable and what it must be.
+ */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): GatewayConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
+        return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.JWT_SECRET && e.JWT_PUBLIC_KEY_FILE) {
+    problems.push('JWT_SECRET and JWT_PUBLIC_KEY_FILE: set one of them, not both (the algorithm is pinned)');
+  }
+  if (e.JWT_ALGORITHM === 'HS256' && e.JWT_PUBLIC_KEY_FILE) {
+    problems.push('JWT_ALGORITHM=HS256 needs JWT_SECRET, not JWT_PUBLIC_KEY_FILE');
+  }
+  if (e.JWT_ALGORITHM && e.JWT_ALGORITHM !== 'HS256' && !e.JWT_PUBLIC_KEY_FILE) {
+    problems.push(`JWT_ALGORITHM=${e.JWT_ALGORITHM} needs JWT_PUBLIC_KEY_FILE`);
+  }
+  if (e.SUBMIT_RETRY_MAX_MS < e.SUBMIT_RETRY_BASE_MS) {
+    problems.push('SUBMIT_RETRY_MAX_MS must be at least SUBMIT_RETRY_BASE_MS');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(cwd, e.CITYLEDGER_DATA_DIR),
+    consortiumFile: e.CONSORTIUM_FILE ? resolve(cwd, e.CONSORTIUM_FILE) : defaultConsortiumPath(),
+    logLevel: e.LOG_LEVEL,
+    jwt: {
+      algorithm: e.JWT_ALGORITHM,
+      secret: e.JWT_SECRET,
+      publicKeyFile: e.JWT_PUBLIC_KEY_FILE ? resolve(cwd, e.JWT_PUBLIC_KEY_FILE) : undefined,
+      privateKeyFile: e.JWT_PRIVATE_KEY_FILE ? resolve(cwd, e.JWT_PRIVATE_KEY_FILE) : undefined,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+    },
+    http: {
+      bodyLimitBytes: e.BODY_LIMIT,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      sseKeepAliveMs: e.SSE_KEEPALIVE_MS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+    submissions: {
+      maxRetries: e.SUBMIT_MAX_RETRIES,
+      retryBaseMs: e.SUBMIT_RETRY_BASE_MS,
+      retryMaxMs: e.SUBMIT_RETRY_MAX_MS,
+      maxConcurrent: e.MAX_CONCURRENT_SUBMISSIONS,
+      maxQueued: e.MAX_QUEUED_SUBMISSIONS,
+    },
+    requiredChaincodes: e.REQUIRED_CHAINCODES,
+  };
+}

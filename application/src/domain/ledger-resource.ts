@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { type ChaincodeInvoker, parseChaincodeResult } from '../chaincode-api/chaincode-invoker';
+import type { ApiRouter } from '../http/api-router';
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+/** The chaincode call a REST request stands for. */
+export interface LedgerCall {
+  function: string;
+  args: string[];
+  transient?: Record<string, string>;
+}
+
+/**
+ * A REST resource operation backed by one chaincode transaction: validated by its zod schemas,
+ * turned into a chaincode call, answered with the chaincode's record. Writes also answer the
+ * `X-Transaction-Id` and `X-Block-Number` headers (the block to resume an event stream from).
+ */
+export interface LedgerResourceOperation<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string;
+  summary: string;
+  /** Who may call it — enforced by the chaincode, stated here for the documentation. */
+  description?: string;
+  params: P;
+  query?: Q;
+  body?: B;
+  /** `submit` writes through ordering and commit; `evaluate` reads from one peer. */
+  mode: 'submit' | 'evaluate';
+  /** 201 for creations; default 200. */
+  status?: 200 | 201;
+  call(input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> }): LedgerCall;
+  /** The URL of a created resource, for the `Location` header. */
+  location?(record: unknown, input: { params: z.infer<P>; body: z.infer<B> }): string;
+}
+
+/** A read that combines several queries of the chaincode (e.g. a record and its subject's state). */
+export interface CompositeReadOperation<P extends AnyObject, Q extends AnyObject> {
+  method: 'get';
+  path: string;
+  summary: string;
+  description?: string;
+  params: P;
+  query?: Q;
+  success?: { description: string };
+  handler(input: {
+    params: z.infer<P>;
+    query: z.infer<Q>;
+    evaluate: (fn: string, args: string[]) => Promise<unknown>;
+  }): Promise<unknown>;
+}
+
+/**
+ * A chaincode's REST resources. Adding a chaincode to the REST API is writing one of these in
+ * `domain/<chaincode>/` and listing it in `domain/domain-modules.ts`.
+ */
+export interface DomainModule {
+  chaincode: string;
+  tag: string;
+  register(resources: LedgerResources): void;
+}
+
+/** Registers the operations of a domain module on the API router, all going through the invoker. */
+export class LedgerResources {
+  constructor(
+    private readonly api: ApiRouter,
+    private readonly invoker: ChaincodeInvoker,
+    private readonly chaincode: string,
+    private readonly tag: string,
+  ) {}
+
+  add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
+    operation: LedgerResourceOperation<P, Q, B>,
+  ): void {
+    const { chaincode, invoker } = this;
+    const channelOf = (params: unknown) => (params as { channel: string }).channel;
+    this.api.add({
+      method: operation.method,
+      path: operation.path,
+      tag: this.tag,
+      summary: operation.summary,
+      description: operation.description,
+      params: operation.params,
+      query: operation.query,
+      body: operation.body,
+      success: {
+        status: operation.status ?? 200,
+        description:
+          operation.mode === 'submit' ? 'Committed; the record as the chaincode returned it' : 'The record',
+      },
+      handler: async ({ caller, params, query, body }) => {
+        const call = { channel: channelOf(params), chaincode, ...operation.call({ params, query, body }) };
+        if (operation.mode === 'evaluate') {
+          return { body: parseChaincodeResult(await invoker.evaluate(caller, call)) };
+        }
+        const committed = await invoker.submit(caller, call);
+        const record = parseChaincodeResult(committed.result);
+        const headers: Record<string, string> = {
+          'X-Transaction-Id': committed.txId,
+          'X-Block-Number': String(committed.blockNumber),
+        };
+        if (operation.location) headers.Location = `/api/v1${operation.location(record, { params, body })}`;
+        return { status: operation.status ?? 200, body: record, headers };
+      },
+    });
+  }
+  addComposite<P extends AnyObject, Q extends AnyObject>(operation: CompositeReadOperation<P, Q>): void {
+    const { chaincode, invoker } = this;
+    this.api.add({
+      method: operation.method,
+      path: operation.path,
+      tag: this.tag,
+      summary: operation.summary,
+      description: operation.description,
+      params: operation.params,
+      query: operation.query,
+      success: operation.success ?? { description: 'The answer' },
+      handler: async ({ caller, params, query }) => {
+        const channel = (params as { channel: string }).channel;
+        const evaluate = async (fn: string, args: string[]) =>
+          parseChaincodeResult(await invoker.evaluate(caller, { channel, chaincode, function: fn, args }));
+        return { body: await operation.handler({ params, query, evaluate }) };
+      },
+    });
+  }
+}
+
+/** `?pageSize=&bookmark=` as CityLedger's paginated queries take them (`''` = default / first page). */
+export const pageQuery = z.object({
+  pageSize: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a number from 1 to 200')
+    .optional()
+    .meta({ description: '1–200, default 50' }),
+  bookmark: z
+    .string()
+    .max(1024)
+    .optional()
+    .meta({ description: 'From the previous page; empty for the first' }),
+});
+
+export function pageArgs(query: z.infer<typeof pageQuery>): string[] {
+  return [query.pageSize ?? '', query.bookmark ?? ''];
+}

@@ -1,0 +1,107 @@
+import express, { type Express } from 'express';
+import type { Consortium } from '@cityledger/network';
+import { authenticate } from '../auth/authenticate';
+import { ChannelAccess } from '../auth/channel-access';
+import type { JwtKeys } from '../auth/jwt-keys';
+import { createTokenVerifier } from '../auth/token-verifier';
+import { ChaincodeInvoker } from '../chaincode-api/chaincode-invoker';
+import { addChaincodeRoutes } from '../chaincode-api/chaincode-routes';
+import type { GatewayConfig } from '../config/gateway-config';
+import { DOMAIN_MODULES } from '../domain/domain-modules';
+import { LedgerResources } from '../domain/ledger-resource';
+import { NotFoundError } from '../errors/gateway-errors';
+import { addEventRoutes } from '../events/event-routes';
+import { EventStreams } from '../events/ledger-event-stream';
+import { addExplorerRoutes } from '../explorer/explorer-routes';
+import type { LedgerConnector } from '../ledger/ledger-connector';
+import { GatewayMetrics } from '../observability/gateway-metrics';
+import type { Logger } from '../observability/logger';
+import { buildOpenApiDocument } from '../openapi/openapi-document';
+import { ApiRouter } from './api-router';
+import { errorResponder } from './error-response';
+import { operationsRoutes } from './operations-routes';
+import { rateLimit } from './rate-limit';
+import { requestLogging } from './request-logging';
+
+export interface GatewayDependencies {
+  config: GatewayConfig;
+  consortium: Consortium;
+  ledger: LedgerConnector;
+  jwtKeys: JwtKeys;
+  logger: Logger;
+  version?: string;
+}
+
+export interface Gateway {
+  app: Express;
+  metrics: GatewayMetrics;
+  /** Ends open event streams, which would otherwise keep the HTTP server from closing. */
+  closeEventStreams(): void;
+}
+
+/**
+ * Builds the gateway's express app over a ledger connector; the caller decides where it listens
+ * (tests use port 0). Request flow: logging → rate limit → token → JSON body → validated
+ * operation → invoker → ledger connector; every error ends in the one error responder.
+ */
+export function createGateway(deps: GatewayDependencies): Gateway {
+  const { config, consortium, ledger, logger } = deps;
+  const channels = consortium.channelNames();
+  const metrics = new GatewayMetrics(ledger, channels);
+  const access = new ChannelAccess(consortium);
+  const invoker = new ChaincodeInvoker(ledger, access, metrics);
+  const streams = new EventStreams(ledger, config.http.sseKeepAliveMs, (channel, delta) =>
+    metrics.eventStreams.inc({ channel }, delta),
+  );
+  const peerOrganizations = new Set(consortium.peerOrganizations().map((org) => org.mspId));
+  const verifyToken = createTokenVerifier(deps.jwtKeys, peerOrganizations);
+
+  const api = new ApiRouter();
+  addChaincodeRoutes(api, { invoker, ledger, access });
+  addEventRoutes(api, { access, streams });
+  addExplorerRoutes(api, { ledger, access });
+  const installed = new Set(
+    channels.flatMap((c) =>
+      ledger
+        .chaincodes(c)
+        .filter((cc) => cc.installed)
+        .map((cc) => cc.name),
+    ),
+  );
+  for (const module of DOMAIN_MODULES) {
+    if (installed.has(module.chaincode)) {
+      module.register(new LedgerResources(api, invoker, module.chaincode, module.tag));
+    }
+  }
+
+  let openApi: unknown;
+  const openApiDocument = () =>
+    (openApi ??= buildOpenApiDocument({
+      title: 'CityLedger gateway',
+      version: deps.version ?? '0.1.0',
+      operations: api.operations,
+      chaincodesByChannel: Object.fromEntries(channels.map((c) => [c, ledger.chaincodes(c)])),
+    }));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLogging(logger, metrics));
+  app.use(operationsRoutes({ ledger, metrics, openApiDocument }));
+  app.use(
+    '/api/v1',
+    rateLimit(config.http.rateLimitPerMinute),
+    authenticate(verifyToken),
+    express.json({
+      limit: config.http.bodyLimitBytes,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+    }),
+    api.router,
+  );
+  app.use((req, _res, next) =>
+    next(new NotFoundError(`no route ${req.method} ${req.path}`, 'UNKNOWN_ROUTE')),
+  );
+  app.use(errorResponder(logger, config.http.bodyLimitBytes));
+
+  return { app, metrics, closeEventStreams: () => streams.closeAll() };
+}

@@ -1,0 +1,158 @@
+import type { Caller } from '../auth/caller';
+
+/**
+ * What the gateway needs of a ledger. This interface is the only place that is ledger-neutral on
+ * one side and ledger-specific on the other: `EmbeddedLedgerConnector` implements it over the
+ * in-process network; a Fabric connector would implement it over the Fabric Gateway client.
+ *
+ * Every method throws gateway errors (`errors/gateway-errors.ts`), never ledger-specific ones:
+ * chaincode refusals come back as `InvalidInputError`, `AccessDeniedError`, `NotFoundError` or
+ * `ConflictError`; an unreachable ledger as `LedgerUnavailableError`.
+ *
+ * @example
+ * ```ts
+ * const { txId, blockNumber, result } = await ledger.submit(caller, {
+ *   channel: 'civic', chaincode: 'identity', function: 'RevokeCredential', args: ['cred-1', 'moved away'],
+ * });
+ * ```
+ */
+export interface LedgerConnector {
+  /**
+   * Endorses as the caller's own identity (enrolled on first use with their role attribute),
+   * orders and waits for commit. MVCC read conflicts are re-endorsed with backoff before a
+   * `ConflictError`; too many submissions in flight give a `TooManyRequestsError`.
+   */
+  submit(caller: Caller, call: ChaincodeCall): Promise<CommittedTransaction>;
+  /** Runs a query on one peer; nothing is ordered. */
+  evaluate(caller: Caller, call: ChaincodeCall): Promise<Buffer>;
+  /**
+   * Committed blocks from `fromBlock` (replayed, default: the current height) onwards (live).
+   * Returns the function that ends the subscription.
+   */
+  subscribe(
+    channel: string,
+    listener: (block: LedgerBlock) => void,
+    options?: { fromBlock?: number },
+  ): () => void;
+  block(channel: string, blockNumber: number): Promise<BlockSummary | undefined>;
+  transaction(channel: string, txId: string): Promise<TransactionRecord | undefined>;
+  /** Every committed value of a chaincode's key, newest first. */
+  history(channel: string, chaincode: string, key: string): Promise<KeyHistoryEntry[]>;
+  /** Recomputes hashes and signatures of the whole chain. */
+  verify(channel: string): Promise<ChainVerification>;
+  height(channel: string): Promise<number>;
+  /** The chaincodes the consortium defines on a channel, and the transactions of installed ones. */
+  chaincodes(channel: string): ChaincodeInfo[];
+  readiness(): LedgerReadiness;
+  close(): Promise<void>;
+}
+
+export interface ChaincodeCall {
+  channel: string;
+  chaincode: string;
+  function: string;
+  args: string[];
+  /** Private inputs: reach the endorsers, never the block. */
+  transient?: Record<string, string>;
+}
+
+export interface CommittedTransaction {
+  txId: string;
+  blockNumber: number;
+  result: Buffer;
+  /** Endorsements made, 1 unless MVCC conflicts forced re-endorsement. */
+  attempts: number;
+}
+
+export interface LedgerTransaction {
+  txIndex: number;
+  txId: string;
+  /** Fabric's validation code name, e.g. VALID, MVCC_READ_CONFLICT. */
+  validationCode: string;
+  chaincode?: string;
+  timestamp: string;
+  /** The chaincode event, present only on valid transactions that emitted one. */
+  event?: { chaincode: string; name: string; payload: Buffer };
+}
+
+/** A committed block as event listeners see it. */
+export interface LedgerBlock {
+  channel: string;
+  blockNumber: number;
+  transactions: LedgerTransaction[];
+}
+
+/** A block as the explorer shows it: the hash chain plus its transactions. */
+export interface BlockSummary {
+  channel: string;
+  blockNumber: number;
+  headerHash: string;
+  previousHash: string;
+  dataHash: string;
+  transactions: Array<Omit<LedgerTransaction, 'event'> & { event?: { name: string; payload: string } }>;
+}
+
+export interface IdentitySummary {
+  mspId: string;
+  subject: string;
+}
+
+/** A transaction as an auditor inspects it; binary values are UTF-8 when printable, else `base64:…`. */
+export interface TransactionRecord {
+  txId: string;
+  channel: string;
+  blockNumber: number;
+  txIndex: number;
+  validationCode: number;
+  validationCodeName: string;
+  timestamp: string;
+  creator: IdentitySummary;
+  chaincode?: string;
+  function?: string;
+  args?: string[];
+  endorsements: IdentitySummary[];
+  readWriteSet?: Array<{
+    namespace: string;
+    reads: Array<{ key: string; version: { blockNum: number; txNum: number } | null }>;
+    rangeQueries: Array<{ startKey: string; endKey: string; keys: string[] }>;
+    writes: Array<{ key: string; isDelete: boolean; value: string }>;
+    collections: Array<{ collection: string; hashedWrites: number; hashedReads: number }>;
+  }>;
+  event?: { name: string; payload: string };
+  response?: { status: number; message: string; payload: string };
+}
+
+export interface KeyHistoryEntry {
+  txId: string;
+  blockNumber: number;
+  txIndex: number;
+  timestamp: string;
+  isDelete: boolean;
+  /** The value as UTF-8 when printable, else `base64:…`. */
+  value: string;
+}
+
+export type ChainVerification =
+  { ok: true; height: number } | { ok: false; height: number; firstBadBlock: number; reason: string };
+
+export interface ChaincodeTransaction {
+  name: string;
+  /** `submit` transactions change state; `evaluate` ones are queries. */
+  kind: 'submit' | 'evaluate';
+  parameters: string[];
+}
+
+export interface ChaincodeInfo {
+  name: string;
+  version: string;
+  installed: boolean;
+  /** Empty when not installed. */
+  transactions: ChaincodeTransaction[];
+}
+
+export interface LedgerReadiness {
+  ready: boolean;
+  /** Why the ledger is not ready, one sentence per problem. */
+  problems: string[];
+  channels: Array<{ channel: string; height: number; chaincodesInstalled: string[] }>;
+}

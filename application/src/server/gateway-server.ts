@@ -1,0 +1,72 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ContractClass, loadConsortium } from '@cityledger/network';
+import { type JwtKeys, resolveJwtKeys } from '../auth/jwt-keys';
+import type { GatewayConfig } from '../config/gateway-config';
+import { type Gateway, createGateway } from '../http/create-gateway';
+import { EmbeddedLedgerConnector } from '../ledger/embedded-connector';
+import { installedChaincodes } from '../ledger/installed-chaincodes';
+import type { LedgerConnector } from '../ledger/ledger-connector';
+import type { Logger } from '../observability/logger';
+
+export interface RunningGateway {
+  /** e.g. http://127.0.0.1:3000 */
+  url: string;
+  server: Server;
+  gateway: Gateway;
+  ledger: LedgerConnector;
+  jwtKeys: JwtKeys;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then stops the ledger. */
+  stop(): Promise<void>;
+}
+
+/** Starts the embedded network with every installed chaincode and the gateway on the configured port. */
+export async function startGatewayServer(options: {
+  config: GatewayConfig;
+  logger: Logger;
+  /** Default: every chaincode package that exports contracts. */
+  chaincodes?: Record<string, ReadonlyArray<ContractClass>>;
+}): Promise<RunningGateway> {
+  const { config, logger } = options;
+  const consortium = loadConsortium(config.consortiumFile);
+  const jwtKeys = resolveJwtKeys(config);
+  const ledger = await EmbeddedLedgerConnector.start({
+    consortium,
+    dataDir: config.dataDir,
+    chaincodes: options.chaincodes ?? installedChaincodes(),
+    submissions: config.submissions,
+    requiredChaincodes: config.requiredChaincodes,
+  });
+  let gateway: Gateway;
+  let server: Server;
+  try {
+    gateway = createGateway({ config, consortium, ledger, jwtKeys, logger });
+    server = gateway.app.listen(config.port, config.host);
+    await once(server, 'listening');
+  } catch (error) {
+    await ledger.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      gateway.closeEventStreams();
+      server.closeIdleConnections();
+      const timeout = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), config.http.shutdownTimeoutMs).unref(),
+      );
+      if ((await Promise.race([closed, timeout])) === 'timeout') {
+        logger.warn('shutdown timeout: closing connections with requests still in flight');
+        server.closeAllConnections();
+        await closed;
+      }
+      await ledger.close();
+    })());
+
+  return { url: `http://${host}:${port}`, server, gateway, ledger, jwtKeys, stop };
+}
