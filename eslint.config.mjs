@@ -14,7 +14,8 @@ export default tseslint.config(
         'error',
         {
           selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
-          message: 'Chaincode and ledger code must be deterministic; use crypto.randomBytes outside chaincode.',
+          message:
+            'Chaincode and ledger code must be deterministic; use crypto.randomBytes outside chaincode.',
         },
       ],
     },
@@ -31,6 +32,8 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly' },
+    },
   },
 );
