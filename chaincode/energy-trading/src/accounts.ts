@@ -81,7 +81,13 @@ export async function openAccount(
     updatedAt: now,
   };
   await putJson(ctx, keys.account(ctx, did), account);
-  emitEvent(ctx, 'AccountOpened', { accountDid: did, holderMspId: mspId, holderId: holder, credentialId, openedAt: now });
+  emitEvent(ctx, 'AccountOpened', {
+    accountDid: did,
+    holderMspId: mspId,
+    holderId: holder,
+    credentialId,
+    openedAt: now,
+  });
   return account;
 }
 
@@ -127,7 +133,9 @@ export async function transferFunds(
   }
   const available = account.balanceCents - account.reservedCents;
   if (kind === 'withdrawal' && amount > available) {
-    throw new ConflictError(`insufficient available balance: ${did} has ${available} cents available, asked ${amount}`);
+    throw new ConflictError(
+      `insufficient available balance: ${did} has ${available} cents available, asked ${amount}`,
+    );
   }
   const now = txTimeIso(ctx);
   const delta = kind === 'deposit' ? amount : -amount;

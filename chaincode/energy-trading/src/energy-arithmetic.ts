@@ -19,9 +19,14 @@ export function centsForEnergyRoundedUp(wh: number, centsPerKwh: number): number
 }
 
 /** The most a bid can cost: its quantity at its limit price plus the grid fee, rounded up. */
-export function bidReservationCents(quantityWh: number, limitPriceCentsPerKwh: number, gridFeeCentsPerKwh: number): number {
+export function bidReservationCents(
+  quantityWh: number,
+  limitPriceCentsPerKwh: number,
+  gridFeeCentsPerKwh: number,
+): number {
   return (
-    centsForEnergyRoundedUp(quantityWh, limitPriceCentsPerKwh) + centsForEnergyRoundedUp(quantityWh, gridFeeCentsPerKwh)
+    centsForEnergyRoundedUp(quantityWh, limitPriceCentsPerKwh) +
+    centsForEnergyRoundedUp(quantityWh, gridFeeCentsPerKwh)
   );
 }
 

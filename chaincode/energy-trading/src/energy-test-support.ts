@@ -16,7 +16,8 @@ export const auditor: TxOptions = { mspId: 'AuditorMSP', role: 'auditor', user: 
 export const did = (name: string) => `did:cityledger:energy:${name}`;
 export const userOf = (name: string): TxOptions => ({ mspId: 'CityMSP', role: 'citizen', user: name });
 /** What the fake ledger's ClientIdentity.getID() answers for `opts`. */
-export const holderIdOf = (opts: TxOptions) => `x509::/CN=${opts.user ?? 'user1'}::/CN=ca.${opts.mspId.toLowerCase()}`;
+export const holderIdOf = (opts: TxOptions) =>
+  `x509::/CN=${opts.user ?? 'user1'}::/CN=ca.${opts.mspId.toLowerCase()}`;
 
 export const MARKET = {
   intervalMinutes: 15,
@@ -56,7 +57,9 @@ export class FakeIdentity {
       if (fn === 'GetDid') {
         const device = this.devices.get(subject);
         if (!device) {
-          return subject.includes(':person-') ? json({ did: subject, didType: 'person', verificationKeys: [] }) : notFound(subject);
+          return subject.includes(':person-')
+            ? json({ did: subject, didType: 'person', verificationKeys: [] })
+            : notFound(subject);
         }
         return json({
           did: subject,
@@ -74,7 +77,11 @@ export class FakeIdentity {
     this.credentials.set(accountDid, { valid: true, credentialId: `prosumer-${accountDid.split(':')[3]}` });
   }
 
-  registerMeter(meterDid: string, ownerDid: string, opts: { kind?: string; validFrom?: string } = {}): MeterSimulator {
+  registerMeter(
+    meterDid: string,
+    ownerDid: string,
+    opts: { kind?: string; validFrom?: string } = {},
+  ): MeterSimulator {
     const device: FakeDevice = { kind: opts.kind ?? 'smart-meter', ownerDid, status: 'active', keys: [] };
     this.devices.set(meterDid, device);
     const meter = new MeterSimulator(meterDid, device);
@@ -119,11 +126,19 @@ export class MeterSimulator {
     this.seq += 1;
     this.importWh += moved.importWh ?? 0;
     this.exportWh += moved.exportWh ?? 0;
-    return this.signed({ deviceId: this.deviceId, seq: this.seq, timestamp, importWh: this.importWh, exportWh: this.exportWh });
+    return this.signed({
+      deviceId: this.deviceId,
+      seq: this.seq,
+      timestamp,
+      importWh: this.importWh,
+      exportWh: this.exportWh,
+    });
   }
 
   signed(reading: Record<string, unknown>, at = reading.timestamp as string): Record<string, unknown> {
-    const key = this.device.keys.find((k) => k.validFrom <= at && (k.validUntil === undefined || at < k.validUntil))!;
+    const key = this.device.keys.find(
+      (k) => k.validFrom <= at && (k.validUntil === undefined || at < k.validUntil),
+    )!;
     const signature = sign('sha256', Buffer.from(canonicalJson(reading)), key.privateKey).toString('base64');
     return { ...reading, signature };
   }
@@ -171,7 +186,10 @@ export interface MarketFixture {
  * A configured market with prosumer accounts (one meter each, held by a CityMSP citizen of the same
  * name) and their deposits in cents.
  */
-export async function marketWith(ledger: FakeLedger, deposits: Record<string, number>): Promise<MarketFixture> {
+export async function marketWith(
+  ledger: FakeLedger,
+  deposits: Record<string, number>,
+): Promise<MarketFixture> {
   const identity = new FakeIdentity();
   identity.install(ledger);
   await ledger.submit(operator, (ctx) => contract.ConfigureMarket(ctx, JSON.stringify(MARKET)));
@@ -179,10 +197,14 @@ export async function marketWith(ledger: FakeLedger, deposits: Record<string, nu
   for (const [name, cents] of Object.entries(deposits)) {
     identity.grantProsumer(did(name));
     meters[name] = identity.registerMeter(did(`meter-${name}`), did(name));
-    await ledger.submit(operator, (ctx) => contract.OpenAccount(ctx, did(name), 'CityMSP', holderIdOf(userOf(name))));
+    await ledger.submit(operator, (ctx) =>
+      contract.OpenAccount(ctx, did(name), 'CityMSP', holderIdOf(userOf(name))),
+    );
     await ledger.submit(operator, (ctx) => contract.LinkMeter(ctx, did(name), did(`meter-${name}`)));
     if (cents > 0) {
-      await ledger.submit(operator, (ctx) => contract.Deposit(ctx, did(name), `dep-${name}`, String(cents), 'bank'));
+      await ledger.submit(operator, (ctx) =>
+        contract.Deposit(ctx, did(name), `dep-${name}`, String(cents), 'bank'),
+      );
     }
   }
   return { ledger, identity, meters };

@@ -73,7 +73,12 @@ export class EnergyTradingContract extends Contract {
   /** Opens the account of a DID holding a `prosumer` credential, traded by the named X.509 user. */
   @Transaction()
   @Returns('ProsumerAccount')
-  async OpenAccount(ctx: Context, accountDid: string, holderMspId: string, holderId: string): Promise<ProsumerAccount> {
+  async OpenAccount(
+    ctx: Context,
+    accountDid: string,
+    holderMspId: string,
+    holderId: string,
+  ): Promise<ProsumerAccount> {
     return openAccount(ctx, accountDid, holderMspId, holderId);
   }
 
@@ -99,7 +104,12 @@ export class EnergyTradingContract extends Contract {
 
   @Transaction(false)
   @Returns('MeterLinkPage')
-  async ListAccountMeters(ctx: Context, accountDid: string, pageSize: string, bookmark: string): Promise<MeterLinkPage> {
+  async ListAccountMeters(
+    ctx: Context,
+    accountDid: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<MeterLinkPage> {
     const did = didArgument('accountDid', accountDid);
     return pageViaIndex(ctx, KEY.meterByAccount, [did], pageSize, bookmark, (a) => keys.meter(ctx, a[1]));
   }
@@ -107,20 +117,37 @@ export class EnergyTradingContract extends Contract {
   /** Credits an account from the fiat bridge; `transferId` makes a retry fail instead of paying twice. */
   @Transaction()
   @Returns('FundsTransfer')
-  async Deposit(ctx: Context, accountDid: string, transferId: string, amountCents: string, reference: string): Promise<FundsTransfer> {
+  async Deposit(
+    ctx: Context,
+    accountDid: string,
+    transferId: string,
+    amountCents: string,
+    reference: string,
+  ): Promise<FundsTransfer> {
     return transferFunds(ctx, 'deposit', accountDid, transferId, amountCents, reference);
   }
 
   /** Pays out through the fiat bridge, at most the available (unreserved) balance. */
   @Transaction()
   @Returns('FundsTransfer')
-  async Withdraw(ctx: Context, accountDid: string, transferId: string, amountCents: string, reference: string): Promise<FundsTransfer> {
+  async Withdraw(
+    ctx: Context,
+    accountDid: string,
+    transferId: string,
+    amountCents: string,
+    reference: string,
+  ): Promise<FundsTransfer> {
     return transferFunds(ctx, 'withdrawal', accountDid, transferId, amountCents, reference);
   }
 
   @Transaction(false)
   @Returns('FundsTransferPage')
-  async ListAccountTransfers(ctx: Context, accountDid: string, pageSize: string, bookmark: string): Promise<FundsTransferPage> {
+  async ListAccountTransfers(
+    ctx: Context,
+    accountDid: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<FundsTransferPage> {
     return pageOfRecords(ctx, KEY.transfer, [didArgument('accountDid', accountDid)], pageSize, bookmark);
   }
 
@@ -143,7 +170,12 @@ export class EnergyTradingContract extends Contract {
 
   @Transaction(false)
   @Returns('MeterReadingPage')
-  async ListMeterReadings(ctx: Context, meterDid: string, pageSize: string, bookmark: string): Promise<MeterReadingPage> {
+  async ListMeterReadings(
+    ctx: Context,
+    meterDid: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<MeterReadingPage> {
     return pageOfRecords(ctx, KEY.reading, [didArgument('meterDid', meterDid)], pageSize, bookmark);
   }
 
@@ -192,14 +224,24 @@ export class EnergyTradingContract extends Contract {
   /** All orders of an interval (any status), in order id order. */
   @Transaction(false)
   @Returns('EnergyOrderPage')
-  async GetOrderBook(ctx: Context, interval: string, pageSize: string, bookmark: string): Promise<EnergyOrderPage> {
+  async GetOrderBook(
+    ctx: Context,
+    interval: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<EnergyOrderPage> {
     const name = await intervalArgument(ctx, interval);
     return pageViaIndex(ctx, KEY.orderByInterval, [name], pageSize, bookmark, (a) => keys.order(ctx, a[1]));
   }
 
   @Transaction(false)
   @Returns('EnergyOrderPage')
-  async ListAccountOrders(ctx: Context, accountDid: string, pageSize: string, bookmark: string): Promise<EnergyOrderPage> {
+  async ListAccountOrders(
+    ctx: Context,
+    accountDid: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<EnergyOrderPage> {
     const did = didArgument('accountDid', accountDid);
     return pageViaIndex(ctx, KEY.orderByAccount, [did], pageSize, bookmark, (a) => keys.order(ctx, a[2]));
   }
@@ -246,14 +288,24 @@ export class EnergyTradingContract extends Contract {
 
   @Transaction(false)
   @Returns('EnergyTradePage')
-  async ListIntervalTrades(ctx: Context, interval: string, pageSize: string, bookmark: string): Promise<EnergyTradePage> {
+  async ListIntervalTrades(
+    ctx: Context,
+    interval: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<EnergyTradePage> {
     const name = await intervalArgument(ctx, interval);
     return pageOfRecords(ctx, KEY.trade, [name], pageSize, bookmark);
   }
 
   @Transaction(false)
   @Returns('EnergyTradePage')
-  async ListAccountTrades(ctx: Context, accountDid: string, pageSize: string, bookmark: string): Promise<EnergyTradePage> {
+  async ListAccountTrades(
+    ctx: Context,
+    accountDid: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<EnergyTradePage> {
     const did = didArgument('accountDid', accountDid);
     return pageViaIndex(ctx, KEY.tradeByAccount, [did], pageSize, bookmark, (a) => tradeKeyOfIndex(ctx, a));
   }
@@ -269,10 +321,18 @@ export class EnergyTradingContract extends Contract {
 
   @Transaction(false)
   @Returns('SettlementStatement')
-  async GetSettlementStatement(ctx: Context, interval: string, accountDid: string): Promise<SettlementStatement> {
+  async GetSettlementStatement(
+    ctx: Context,
+    interval: string,
+    accountDid: string,
+  ): Promise<SettlementStatement> {
     const name = await intervalArgument(ctx, interval);
     const did = didArgument('accountDid', accountDid);
-    return requireJson<SettlementStatement>(ctx, keys.statement(ctx, name, did), `statement of ${did} for ${name}`);
+    return requireJson<SettlementStatement>(
+      ctx,
+      keys.statement(ctx, name, did),
+      `statement of ${did} for ${name}`,
+    );
   }
 
   @Transaction(false)
@@ -284,7 +344,9 @@ export class EnergyTradingContract extends Contract {
     bookmark: string,
   ): Promise<SettlementStatementPage> {
     const did = didArgument('accountDid', accountDid);
-    return pageViaIndex(ctx, KEY.statementByAccount, [did], pageSize, bookmark, (a) => keys.statement(ctx, a[1], a[0]));
+    return pageViaIndex(ctx, KEY.statementByAccount, [did], pageSize, bookmark, (a) =>
+      keys.statement(ctx, a[1], a[0]),
+    );
   }
 
   /** Proves an interval: trades, statements, energy and money add up. */
@@ -308,7 +370,12 @@ export class EnergyTradingContract extends Contract {
    */
   @Transaction(false)
   @Returns('EnergyRecordHistoryEntry[]')
-  async GetRecordHistory(ctx: Context, recordType: string, id: string, secondId: string): Promise<EnergyRecordHistoryEntry[]> {
+  async GetRecordHistory(
+    ctx: Context,
+    recordType: string,
+    id: string,
+    secondId: string,
+  ): Promise<EnergyRecordHistoryEntry[]> {
     return recordHistory(ctx, recordType, id, secondId);
   }
 }

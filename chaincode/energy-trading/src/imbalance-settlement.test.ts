@@ -6,7 +6,14 @@ import { settleIntervalTrades, type MeteredEnergy, type SettlementTradeInput } f
 const tariffs = { gridTariffCentsPerKwh: 30, feedInTariffCentsPerKwh: 8 };
 const did = (name: string) => `did:cityledger:energy:${name}`;
 
-function trade(tradeId: string, buyer: string, seller: string, quantityWh: number, price = 22, fee = 4): SettlementTradeInput {
+function trade(
+  tradeId: string,
+  buyer: string,
+  seller: string,
+  quantityWh: number,
+  price = 22,
+  fee = 4,
+): SettlementTradeInput {
   return {
     tradeId,
     buyerDid: did(buyer),
@@ -28,15 +35,37 @@ function metered(entries: Record<string, [importWh: number, exportWh: number]>):
 }
 
 describe('imbalance settlement', () => {
-  const exampleTrades = [trade('t1', 'ada', 'dan', 2500), trade('t2', 'ada', 'eve', 500), trade('t3', 'bob', 'eve', 1500)];
+  const exampleTrades = [
+    trade('t1', 'ada', 'dan', 2500),
+    trade('t2', 'ada', 'eve', 500),
+    trade('t3', 'bob', 'eve', 1500),
+  ];
   const exampleMeters = metered({ ada: [3000, 0], bob: [1800, 0], dan: [0, 2000], eve: [100, 2600] });
 
   it('settles the worked example of the documentation', () => {
     const { accounts, totals } = settleIntervalTrades(exampleTrades, exampleMeters, tariffs);
     const byName = Object.fromEntries(accounts.map((a) => [a.accountDid.split(':')[3], a]));
-    expect(byName.dan).to.include({ soldWh: 2500, shortfallWh: 500, shortfallCents: 15, tradeCreditsCents: 55, netCents: 40 });
-    expect(byName.eve).to.include({ soldWh: 2000, surplusWh: 500, surplusCents: 4, tradeCreditsCents: 44, netCents: 48 });
-    expect(byName.ada).to.include({ boughtWh: 3000, imbalanceWh: 0, tradeDebitsCents: 66, gridFeeCents: 12, netCents: -78 });
+    expect(byName.dan).to.include({
+      soldWh: 2500,
+      shortfallWh: 500,
+      shortfallCents: 15,
+      tradeCreditsCents: 55,
+      netCents: 40,
+    });
+    expect(byName.eve).to.include({
+      soldWh: 2000,
+      surplusWh: 500,
+      surplusCents: 4,
+      tradeCreditsCents: 44,
+      netCents: 48,
+    });
+    expect(byName.ada).to.include({
+      boughtWh: 3000,
+      imbalanceWh: 0,
+      tradeDebitsCents: 66,
+      gridFeeCents: 12,
+      netCents: -78,
+    });
     expect(byName.bob).to.include({ boughtWh: 1500, shortfallWh: 300, shortfallCents: 9, netCents: -48 });
     expect(totals).to.deep.equal({
       participantCount: 4,
@@ -54,7 +83,11 @@ describe('imbalance settlement', () => {
   });
 
   it('settles at the grid tariff the shortfall of a seller that sold more than it delivered', () => {
-    const { accounts } = settleIntervalTrades([trade('t1', 'ada', 'dan', 2500)], metered({ ada: [2500, 0], dan: [0, 1000] }), tariffs);
+    const { accounts } = settleIntervalTrades(
+      [trade('t1', 'ada', 'dan', 2500)],
+      metered({ ada: [2500, 0], dan: [0, 1000] }),
+      tariffs,
+    );
     const dan = accounts.find((a) => a.accountDid === did('dan'))!;
     expect(dan).to.include({ deliveredWh: 1000, shortfallWh: 1500, shortfallCents: 45, netCents: 55 - 45 });
     expect(dan.trades).to.deep.equal([
@@ -112,16 +145,22 @@ describe('imbalance settlement', () => {
         (specs, energy, gridTariff, feedInDelta) => {
           const trades = specs.map((s, i) => trade(`t${i}`, s.buyer, s.seller, s.quantityWh, s.price));
           const meters = metered(Object.fromEntries(names.map((n, i) => [n, energy[i]])));
-          const tariff = { gridTariffCentsPerKwh: gridTariff + feedInDelta, feedInTariffCentsPerKwh: gridTariff };
+          const tariff = {
+            gridTariffCentsPerKwh: gridTariff + feedInDelta,
+            feedInTariffCentsPerKwh: gridTariff,
+          };
           const { accounts, totals } = settleIntervalTrades(trades, meters, tariff);
-          const total = (f: (a: (typeof accounts)[number]) => number) => accounts.reduce((s, a) => s + f(a), 0);
+          const total = (f: (a: (typeof accounts)[number]) => number) =>
+            accounts.reduce((s, a) => s + f(a), 0);
           expect(total((a) => a.soldWh)).to.equal(total((a) => a.boughtWh));
           expect(total((a) => a.measuredNetExportWh) + totals.shortfallWh - totals.surplusWh).to.equal(0);
           expect(total((a) => a.netCents) + totals.gridNetCents).to.equal(0);
           expect(total((a) => a.tradeCreditsCents)).to.equal(total((a) => a.tradeDebitsCents));
           for (const a of accounts) {
             expect(a.deliveredWh).to.be.within(0, a.soldWh);
-            const allocated = a.trades.filter((t) => t.side === 'sell').reduce((s, t) => s + t.deliveredWh, 0);
+            const allocated = a.trades
+              .filter((t) => t.side === 'sell')
+              .reduce((s, t) => s + t.deliveredWh, 0);
             expect(allocated).to.equal(a.deliveredWh);
           }
         },

@@ -135,7 +135,11 @@ export function settleIntervalTrades(
       trades: [],
     };
     account.netCents =
-      account.tradeCreditsCents - account.tradeDebitsCents - account.gridFeeCents - account.shortfallCents + account.surplusCents;
+      account.tradeCreditsCents -
+      account.tradeDebitsCents -
+      account.gridFeeCents -
+      account.shortfallCents +
+      account.surplusCents;
     accounts.set(accountDid, account);
   }
 

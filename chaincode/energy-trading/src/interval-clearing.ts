@@ -35,7 +35,9 @@ export async function clearInterval(ctx: Context, interval: string): Promise<Mar
   const { interval: name, startMillis } = parseIntervalStart('interval', interval, config);
   const closure = gateClosureMillis(startMillis, config);
   if (txTimeMillis(ctx) < closure) {
-    throw new ConflictError(`interval ${name} can be cleared from gate closure at ${new Date(closure).toISOString()}`);
+    throw new ConflictError(
+      `interval ${name} can be cleared from gate closure at ${new Date(closure).toISOString()}`,
+    );
   }
   if (await getMarketResult(ctx, name)) {
     throw new ConflictError(`interval ${name} is already cleared`);
@@ -47,13 +49,19 @@ export async function clearInterval(ctx: Context, interval: string): Promise<Mar
   const now = txTimeIso(ctx);
   const reservedByOrder = new Map<string, number>();
   for (const trade of trades) {
-    reservedByOrder.set(trade.buyOrderId, (reservedByOrder.get(trade.buyOrderId) ?? 0) + trade.amountCents + trade.gridFeeCents);
+    reservedByOrder.set(
+      trade.buyOrderId,
+      (reservedByOrder.get(trade.buyOrderId) ?? 0) + trade.amountCents + trade.gridFeeCents,
+    );
   }
   const reservationChange = new Map<string, number>();
   for (const order of open) {
     const reservedCents = reservedByOrder.get(order.orderId) ?? 0;
     if (order.side === 'buy') {
-      reservationChange.set(order.accountDid, (reservationChange.get(order.accountDid) ?? 0) + reservedCents - order.reservedCents);
+      reservationChange.set(
+        order.accountDid,
+        (reservationChange.get(order.accountDid) ?? 0) + reservedCents - order.reservedCents,
+      );
     }
     await putJson(ctx, keys.order(ctx, order.orderId), {
       ...order,
@@ -126,7 +134,9 @@ export async function recomputeClearing(ctx: Context, interval: string): Promise
     differences.push('not cleared yet: this is the indicative result of the open orders');
   } else {
     if (published.clearingPriceCentsPerKwh !== outcome.clearingPriceCentsPerKwh) {
-      differences.push(`clearing price: published ${published.clearingPriceCentsPerKwh}, recomputed ${outcome.clearingPriceCentsPerKwh}`);
+      differences.push(
+        `clearing price: published ${published.clearingPriceCentsPerKwh}, recomputed ${outcome.clearingPriceCentsPerKwh}`,
+      );
     }
     if (published.volumeWh !== outcome.volumeWh) {
       differences.push(`volume: published ${published.volumeWh}, recomputed ${outcome.volumeWh}`);
@@ -198,5 +208,15 @@ function priceTrades(
 }
 
 function tradeTerms(t: EnergyTrade): unknown[] {
-  return [t.tradeId, t.buyOrderId, t.sellOrderId, t.buyerDid, t.sellerDid, t.quantityWh, t.priceCentsPerKwh, t.amountCents, t.gridFeeCents];
+  return [
+    t.tradeId,
+    t.buyOrderId,
+    t.sellOrderId,
+    t.buyerDid,
+    t.sellerDid,
+    t.quantityWh,
+    t.priceCentsPerKwh,
+    t.amountCents,
+    t.gridFeeCents,
+  ];
 }

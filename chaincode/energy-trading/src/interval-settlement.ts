@@ -59,7 +59,10 @@ export async function settleInterval(ctx: Context, interval: string): Promise<Ma
   const now = txTimeIso(ctx);
   for (const orderId of buyOrderIds) {
     const order = await requireOrder(ctx, orderId);
-    releasedByAccount.set(order.accountDid, (releasedByAccount.get(order.accountDid) ?? 0) + order.reservedCents);
+    releasedByAccount.set(
+      order.accountDid,
+      (releasedByAccount.get(order.accountDid) ?? 0) + order.reservedCents,
+    );
     await putJson(ctx, keys.order(ctx, orderId), { ...order, reservedCents: 0, updatedAt: now });
   }
   for (const settlement of accounts) {
@@ -94,7 +97,12 @@ async function meteredEnergy(ctx: Context, accountDid: string, interval: string)
   const meters = await queryAll(ctx, KEY.meterByAccount, [accountDid], MAX_METERS_PER_ACCOUNT);
   const energy: MeteredEnergy = { importWh: 0, exportWh: 0, meterCount: meters.length, readingCount: 0 };
   for (const meter of meters) {
-    const entries = await queryAll(ctx, KEY.readingByInterval, [meter.attributes[1], interval], MAX_READINGS_PER_METER_INTERVAL);
+    const entries = await queryAll(
+      ctx,
+      KEY.readingByInterval,
+      [meter.attributes[1], interval],
+      MAX_READINGS_PER_METER_INTERVAL,
+    );
     for (const entry of entries) {
       const value = decodeJson<IntervalIndexValue>(entry.value);
       energy.importWh += value.importDeltaWh;

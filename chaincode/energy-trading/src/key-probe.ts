@@ -10,8 +10,14 @@ interface ProbeIterator {
   close(): Promise<void>;
 }
 
-export async function anyKeyUnder(ctx: Context, objectType: string, attributes: readonly string[]): Promise<boolean> {
-  const iterator = (await ctx.stub.getStateByPartialCompositeKey(objectType, [...attributes])) as unknown as ProbeIterator;
+export async function anyKeyUnder(
+  ctx: Context,
+  objectType: string,
+  attributes: readonly string[],
+): Promise<boolean> {
+  const iterator = (await ctx.stub.getStateByPartialCompositeKey(objectType, [
+    ...attributes,
+  ])) as unknown as ProbeIterator;
   try {
     const first = await iterator.next();
     return first.value !== undefined && first.value !== null;

@@ -45,7 +45,8 @@ export const keys = {
     compositeKey(ctx, KEY.meterByAccount, [accountDid, meterDid]),
   transfer: (ctx: Context, accountDid: string, transferId: string) =>
     compositeKey(ctx, KEY.transfer, [accountDid, transferId]),
-  reading: (ctx: Context, meterDid: string, seq: number) => compositeKey(ctx, KEY.reading, [meterDid, seqKeyPart(seq)]),
+  reading: (ctx: Context, meterDid: string, seq: number) =>
+    compositeKey(ctx, KEY.reading, [meterDid, seqKeyPart(seq)]),
   readingByInterval: (ctx: Context, meterDid: string, interval: string, seq: number) =>
     compositeKey(ctx, KEY.readingByInterval, [meterDid, interval, seqKeyPart(seq)]),
   order: (ctx: Context, orderId: string) => compositeKey(ctx, KEY.order, [orderId]),
@@ -53,7 +54,8 @@ export const keys = {
     compositeKey(ctx, KEY.orderByInterval, [interval, orderId]),
   orderByAccount: (ctx: Context, accountDid: string, interval: string, orderId: string) =>
     compositeKey(ctx, KEY.orderByAccount, [accountDid, interval, orderId]),
-  trade: (ctx: Context, interval: string, seq: number) => compositeKey(ctx, KEY.trade, [interval, tradeSeqKeyPart(seq)]),
+  trade: (ctx: Context, interval: string, seq: number) =>
+    compositeKey(ctx, KEY.trade, [interval, tradeSeqKeyPart(seq)]),
   tradeByAccount: (ctx: Context, accountDid: string, interval: string, seq: number) =>
     compositeKey(ctx, KEY.tradeByAccount, [accountDid, interval, tradeSeqKeyPart(seq)]),
   result: (ctx: Context, interval: string) => compositeKey(ctx, KEY.result, [interval]),

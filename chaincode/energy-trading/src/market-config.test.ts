@@ -38,17 +38,21 @@ describe('market parameters', () => {
     expect(error(() => parseMarketParameters('configJson', JSON.stringify({ ...valid, x: 1 })))).to.match(
       /^INVALID_ARGUMENT: configJson: has unknown field\(s\) 'x'/,
     );
-    expect(error(() => parseMarketParameters('configJson', JSON.stringify({ ...valid, intervalMinutes: 7 })))).to.equal(
-      'INVALID_ARGUMENT: configJson.intervalMinutes: must divide a day (1440 minutes) evenly',
-    );
-    expect(error(() => parseMarketParameters('configJson', JSON.stringify({ ...valid, gridTariffCentsPerKwh: 2.5 })))).to.match(
-      /^INVALID_ARGUMENT: configJson.gridTariffCentsPerKwh: must be an integer/,
-    );
+    expect(
+      error(() => parseMarketParameters('configJson', JSON.stringify({ ...valid, intervalMinutes: 7 }))),
+    ).to.equal('INVALID_ARGUMENT: configJson.intervalMinutes: must divide a day (1440 minutes) evenly');
+    expect(
+      error(() =>
+        parseMarketParameters('configJson', JSON.stringify({ ...valid, gridTariffCentsPerKwh: 2.5 })),
+      ),
+    ).to.match(/^INVALID_ARGUMENT: configJson.gridTariffCentsPerKwh: must be an integer/);
   });
 
   it('refuses a feed-in tariff above the grid tariff, which would reward unbacked sales', () => {
     expect(
-      error(() => parseMarketParameters('configJson', JSON.stringify({ ...valid, feedInTariffCentsPerKwh: 31 }))),
+      error(() =>
+        parseMarketParameters('configJson', JSON.stringify({ ...valid, feedInTariffCentsPerKwh: 31 })),
+      ),
     ).to.equal('INVALID_ARGUMENT: configJson.feedInTariffCentsPerKwh: must not exceed gridTariffCentsPerKwh');
   });
 });
@@ -69,7 +73,9 @@ describe('delivery interval grid', () => {
 
   it('puts a reading at an interval end into the interval that just ended', () => {
     expect(intervalOfReading(Date.parse('2025-01-01T10:15:00Z'), valid)).to.equal('2025-01-01T10:00:00.000Z');
-    expect(intervalOfReading(Date.parse('2025-01-01T10:15:00.001Z'), valid)).to.equal('2025-01-01T10:15:00.000Z');
+    expect(intervalOfReading(Date.parse('2025-01-01T10:15:00.001Z'), valid)).to.equal(
+      '2025-01-01T10:15:00.000Z',
+    );
     expect(intervalOfReading(Date.parse('2025-01-01T10:29:59Z'), valid)).to.equal('2025-01-01T10:15:00.000Z');
   });
 

@@ -4,7 +4,12 @@
  * order). Gate closure is `gateClosureMinutes` before the start; settlement may start
  * `settlementDelayMinutes` after the end, to let meter readings arrive.
  */
-import { InvalidArgumentError, parseInteger, parseIsoTimestamp, parseJsonObject } from '@cityledger/chaincode-common';
+import {
+  InvalidArgumentError,
+  parseInteger,
+  parseIsoTimestamp,
+  parseJsonObject,
+} from '@cityledger/chaincode-common';
 
 export interface MarketParameters {
   intervalMinutes: number;
@@ -40,7 +45,10 @@ export function parseMarketParameters(field: string, value: unknown): MarketPara
       throw new InvalidArgumentError(`${field}.${key}`, 'is required');
     }
   }
-  const intervalMinutes = parseInteger(`${field}.intervalMinutes`, raw.intervalMinutes, { min: 1, max: DAY_MINUTES });
+  const intervalMinutes = parseInteger(`${field}.intervalMinutes`, raw.intervalMinutes, {
+    min: 1,
+    max: DAY_MINUTES,
+  });
   if (DAY_MINUTES % intervalMinutes !== 0) {
     // Keeps every day starting on an interval boundary, so interval names read naturally.
     throw new InvalidArgumentError(`${field}.intervalMinutes`, 'must divide a day (1440 minutes) evenly');
@@ -49,7 +57,10 @@ export function parseMarketParameters(field: string, value: unknown): MarketPara
     parseInteger(`${field}.${key}`, raw[key], { min: 0, max: MAX_PRICE_CENTS_PER_KWH });
   const parameters: MarketParameters = {
     intervalMinutes,
-    gateClosureMinutes: parseInteger(`${field}.gateClosureMinutes`, raw.gateClosureMinutes, { min: 0, max: DAY_MINUTES }),
+    gateClosureMinutes: parseInteger(`${field}.gateClosureMinutes`, raw.gateClosureMinutes, {
+      min: 0,
+      max: DAY_MINUTES,
+    }),
     settlementDelayMinutes: parseInteger(`${field}.settlementDelayMinutes`, raw.settlementDelayMinutes, {
       min: 0,
       max: DAY_MINUTES,
@@ -60,7 +71,10 @@ export function parseMarketParameters(field: string, value: unknown): MarketPara
   };
   if (parameters.feedInTariffCentsPerKwh > parameters.gridTariffCentsPerKwh) {
     // Otherwise a prosumer earns by selling energy it does not have and letting the grid cover it.
-    throw new InvalidArgumentError(`${field}.feedInTariffCentsPerKwh`, 'must not exceed gridTariffCentsPerKwh');
+    throw new InvalidArgumentError(
+      `${field}.feedInTariffCentsPerKwh`,
+      'must not exceed gridTariffCentsPerKwh',
+    );
   }
   return parameters;
 }
@@ -91,7 +105,10 @@ export function parseIntervalStart(
  * reads at interval boundaries thus attributes the energy since the previous boundary to the
  * interval that just ended.
  */
-export function intervalOfReading(millis: number, parameters: Pick<MarketParameters, 'intervalMinutes'>): string {
+export function intervalOfReading(
+  millis: number,
+  parameters: Pick<MarketParameters, 'intervalMinutes'>,
+): string {
   const length = intervalMillis(parameters);
   const start = Math.ceil(millis / length) * length - length;
   return new Date(start).toISOString();

@@ -40,8 +40,13 @@ export function pageOfRecords<T>(
   pageSize: string,
   bookmark: string,
 ): Promise<Page<T>> {
-  return queryPage(ctx, objectType, attributes, parsePageSize('pageSize', pageSize), parseBookmark('bookmark', bookmark), (entry) =>
-    decodeJson<T>(entry.value),
+  return queryPage(
+    ctx,
+    objectType,
+    attributes,
+    parsePageSize('pageSize', pageSize),
+    parseBookmark('bookmark', bookmark),
+    (entry) => decodeJson<T>(entry.value),
   );
 }
 
@@ -54,8 +59,13 @@ export function pageViaIndex<T>(
   bookmark: string,
   recordKey: (indexAttributes: string[]) => string,
 ): Promise<Page<T>> {
-  return queryPage(ctx, indexType, attributes, parsePageSize('pageSize', pageSize), parseBookmark('bookmark', bookmark), (entry) =>
-    getJson<T>(ctx, recordKey(entry.attributes)),
+  return queryPage(
+    ctx,
+    indexType,
+    attributes,
+    parsePageSize('pageSize', pageSize),
+    parseBookmark('bookmark', bookmark),
+    (entry) => getJson<T>(ctx, recordKey(entry.attributes)),
   );
 }
 
@@ -65,7 +75,11 @@ export function tradeKeyOfIndex(ctx: Context, attributes: string[]): string {
 }
 
 export async function requireTrade(ctx: Context, interval: string, seq: number): Promise<EnergyTrade> {
-  return requireJson<EnergyTrade>(ctx, keys.trade(ctx, interval, seq), `trade ${seq} of interval ${interval}`);
+  return requireJson<EnergyTrade>(
+    ctx,
+    keys.trade(ctx, interval, seq),
+    `trade ${seq} of interval ${interval}`,
+  );
 }
 
 export const HISTORY_RECORD_TYPES = [
@@ -82,7 +96,12 @@ export const HISTORY_RECORD_TYPES = [
 type HistoryRecordType = (typeof HISTORY_RECORD_TYPES)[number];
 
 /** Which key a (recordType, id, secondId) names; argument meanings are listed in the contract docs. */
-async function historyKey(ctx: Context, type: HistoryRecordType, id: string, secondId: string): Promise<string> {
+async function historyKey(
+  ctx: Context,
+  type: HistoryRecordType,
+  id: string,
+  secondId: string,
+): Promise<string> {
   switch (type) {
     case 'config':
       return keys.config(ctx);
@@ -97,11 +116,19 @@ async function historyKey(ctx: Context, type: HistoryRecordType, id: string, sec
     case 'order':
       return keys.order(ctx, parseId('id', id));
     case 'trade':
-      return keys.trade(ctx, await intervalArgumentNamed(ctx, 'id', id), parsePositiveInteger('secondId', secondId));
+      return keys.trade(
+        ctx,
+        await intervalArgumentNamed(ctx, 'id', id),
+        parsePositiveInteger('secondId', secondId),
+      );
     case 'result':
       return keys.result(ctx, await intervalArgumentNamed(ctx, 'id', id));
     case 'statement':
-      return keys.statement(ctx, await intervalArgumentNamed(ctx, 'id', id), didArgument('secondId', secondId));
+      return keys.statement(
+        ctx,
+        await intervalArgumentNamed(ctx, 'id', id),
+        didArgument('secondId', secondId),
+      );
   }
 }
 

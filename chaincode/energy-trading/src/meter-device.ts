@@ -3,7 +3,12 @@
  * status and keys. The common identity client answers only validity questions (IsDidValid,
  * IsCredentialValid), so the device document is read with identity's `GetDid` query.
  */
-import { ChaincodeCallError, ConflictError, InvalidArgumentError, invokeIdentity } from '@cityledger/chaincode-common';
+import {
+  ChaincodeCallError,
+  ConflictError,
+  InvalidArgumentError,
+  invokeIdentity,
+} from '@cityledger/chaincode-common';
 import type { Context } from 'fabric-contract-api';
 
 export const SMART_METER_KIND = 'smart-meter';
@@ -55,5 +60,7 @@ export function requireActiveMeter(meter: MeterDevice): void {
 
 /** The key that was valid when the reading was taken (validFrom <= t < validUntil), as identity defines it. */
 export function meterKeyAt(meter: MeterDevice, isoTime: string): DeviceKey | undefined {
-  return meter.keys.find((k) => k.validFrom <= isoTime && (k.validUntil === undefined || isoTime < k.validUntil));
+  return meter.keys.find(
+    (k) => k.validFrom <= isoTime && (k.validUntil === undefined || isoTime < k.validUntil),
+  );
 }

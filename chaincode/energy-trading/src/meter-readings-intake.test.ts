@@ -31,7 +31,9 @@ describe('EnergyTradingContract — meter readings', () => {
       ],
     });
     expect(ledger.lastEvent()).to.deep.include({ name: 'MeterReadingsAccepted', payload: result });
-    const second = (await ledger.evaluate(auditor, (ctx) => contract.GetMeterReading(ctx, ADA_METER, '2'))) as MeterReading;
+    const second = (await ledger.evaluate(auditor, (ctx) =>
+      contract.GetMeterReading(ctx, ADA_METER, '2'),
+    )) as MeterReading;
     expect(second).to.include({
       seq: 2,
       timestamp: '2025-01-01T10:15:00.000Z',
@@ -42,7 +44,9 @@ describe('EnergyTradingContract — meter readings', () => {
       interval: '2025-01-01T10:00:00.000Z',
       keyId: `${ADA_METER}#key-1`,
     });
-    const page = await ledger.evaluate(auditor, (ctx) => contract.ListMeterReadings(ctx, ADA_METER, '10', ''));
+    const page = await ledger.evaluate(auditor, (ctx) =>
+      contract.ListMeterReadings(ctx, ADA_METER, '10', ''),
+    );
     expect(page.records.map((r) => [r.seq, r.importDeltaWh, r.exportDeltaWh])).to.deep.equal([
       [1, 0, 0],
       [2, 100, 1200],
@@ -55,7 +59,10 @@ describe('EnergyTradingContract — meter readings', () => {
       contract.SubmitMeterReadings(ctx, JSON.stringify([meters.ada.read('2025-01-01T10:00:00Z')])),
     );
     const tx = ledger.begin(at('2025-01-01T10:16:00Z'));
-    await contract.SubmitMeterReadings(tx.ctx, JSON.stringify([meters.ada.read('2025-01-01T10:15:00Z', { exportWh: 5 })]));
+    await contract.SubmitMeterReadings(
+      tx.ctx,
+      JSON.stringify([meters.ada.read('2025-01-01T10:15:00Z', { exportWh: 5 })]),
+    );
     expect([...tx.writes.keys()].every((key) => !ledger.state.has(key))).to.equal(true);
     expect(tx.writes.size).to.equal(2);
   });
@@ -63,12 +70,20 @@ describe('EnergyTradingContract — meter readings', () => {
   it('continues a meter across batches, checking the predecessor on the ledger', async () => {
     const { ledger, meters } = await market();
     await ledger.submit(at('2025-01-01T10:01:00Z'), (ctx) =>
-      contract.SubmitMeterReadings(ctx, JSON.stringify([meters.ada.read('2025-01-01T10:00:00Z', { importWh: 50 })])),
+      contract.SubmitMeterReadings(
+        ctx,
+        JSON.stringify([meters.ada.read('2025-01-01T10:00:00Z', { importWh: 50 })]),
+      ),
     );
     await ledger.submit(at('2025-01-01T10:16:00Z'), (ctx) =>
-      contract.SubmitMeterReadings(ctx, JSON.stringify([meters.ada.read('2025-01-01T10:15:00Z', { importWh: 70 })])),
+      contract.SubmitMeterReadings(
+        ctx,
+        JSON.stringify([meters.ada.read('2025-01-01T10:15:00Z', { importWh: 70 })]),
+      ),
     );
-    const reading = (await ledger.evaluate(auditor, (ctx) => contract.GetMeterReading(ctx, ADA_METER, '2'))) as MeterReading;
+    const reading = (await ledger.evaluate(auditor, (ctx) =>
+      contract.GetMeterReading(ctx, ADA_METER, '2'),
+    )) as MeterReading;
     expect(reading).to.include({ importWh: 120, importDeltaWh: 70 });
   });
 
@@ -76,14 +91,22 @@ describe('EnergyTradingContract — meter readings', () => {
     const { ledger, meters } = await market();
     const reading = { ...meters.ada.read('2025-01-01T10:00:00Z'), importWh: 999 };
     expect(
-      await submitFails(ledger, at('2025-01-01T10:01:00Z'), (ctx) => contract.SubmitMeterReadings(ctx, JSON.stringify([reading]))),
+      await submitFails(ledger, at('2025-01-01T10:01:00Z'), (ctx) =>
+        contract.SubmitMeterReadings(ctx, JSON.stringify([reading])),
+      ),
     ).to.equal(`INVALID_ARGUMENT: readingsJson[0].signature: does not verify with ${ADA_METER}#key-1`);
   });
 
   it('refuses a reading with a decreasing counter', async () => {
     const { ledger, meters } = await market();
     const first = meters.ada.read('2025-01-01T10:00:00Z', { exportWh: 500 });
-    const decreasing = meters.ada.signed({ deviceId: 'meter-ada', seq: 2, timestamp: '2025-01-01T10:15:00Z', importWh: 0, exportWh: 400 });
+    const decreasing = meters.ada.signed({
+      deviceId: 'meter-ada',
+      seq: 2,
+      timestamp: '2025-01-01T10:15:00Z',
+      importWh: 0,
+      exportWh: 400,
+    });
     expect(
       await submitFails(ledger, at('2025-01-01T10:16:00Z'), (ctx) =>
         contract.SubmitMeterReadings(ctx, JSON.stringify([first, decreasing])),
@@ -101,14 +124,21 @@ describe('EnergyTradingContract — meter readings', () => {
     meters.ada.read('2025-01-01T10:05:00Z'); // lost on the way
     const third = meters.ada.read('2025-01-01T10:10:00Z');
     expect(
-      await submitFails(ledger, at('2025-01-01T10:11:00Z'), (ctx) => contract.SubmitMeterReadings(ctx, JSON.stringify([third]))),
+      await submitFails(ledger, at('2025-01-01T10:11:00Z'), (ctx) =>
+        contract.SubmitMeterReadings(ctx, JSON.stringify([third])),
+      ),
     ).to.equal(`CONFLICT: seq 3 of ${ADA_METER} does not follow an accepted reading (seq 2 is missing)`);
   });
 
   it('skips a reading already on the ledger, so a retried batch lands once', async () => {
     const { ledger, meters } = await market();
-    const batch = [meters.ada.read('2025-01-01T10:00:00Z'), meters.ada.read('2025-01-01T10:15:00Z', { importWh: 3 })];
-    await ledger.submit(at('2025-01-01T10:16:00Z'), (ctx) => contract.SubmitMeterReadings(ctx, JSON.stringify(batch.slice(0, 1))));
+    const batch = [
+      meters.ada.read('2025-01-01T10:00:00Z'),
+      meters.ada.read('2025-01-01T10:15:00Z', { importWh: 3 }),
+    ];
+    await ledger.submit(at('2025-01-01T10:16:00Z'), (ctx) =>
+      contract.SubmitMeterReadings(ctx, JSON.stringify(batch.slice(0, 1))),
+    );
     const events = ledger.events.length;
     const result = await ledger.submit(at('2025-01-01T10:17:00Z'), (ctx) =>
       contract.SubmitMeterReadings(ctx, JSON.stringify(batch)),
@@ -126,9 +156,17 @@ describe('EnergyTradingContract — meter readings', () => {
     await ledger.submit(at('2025-01-01T10:01:00Z'), (ctx) =>
       contract.SubmitMeterReadings(ctx, JSON.stringify([meters.ada.read('2025-01-01T10:00:00Z')])),
     );
-    const forged = meters.ada.signed({ deviceId: 'meter-ada', seq: 1, timestamp: '2025-01-01T10:00:00Z', importWh: 7, exportWh: 0 });
+    const forged = meters.ada.signed({
+      deviceId: 'meter-ada',
+      seq: 1,
+      timestamp: '2025-01-01T10:00:00Z',
+      importWh: 7,
+      exportWh: 0,
+    });
     expect(
-      await submitFails(ledger, at('2025-01-01T10:02:00Z'), (ctx) => contract.SubmitMeterReadings(ctx, JSON.stringify([forged]))),
+      await submitFails(ledger, at('2025-01-01T10:02:00Z'), (ctx) =>
+        contract.SubmitMeterReadings(ctx, JSON.stringify([forged])),
+      ),
     ).to.equal(`CONFLICT: seq 1 of ${ADA_METER} already holds a different reading`);
   });
 
@@ -141,7 +179,9 @@ describe('EnergyTradingContract — meter readings', () => {
       contract.SubmitMeterReadings(ctx, JSON.stringify([before, after])),
     );
     expect(result.accepted).to.equal(2);
-    const second = (await ledger.evaluate(auditor, (ctx) => contract.GetMeterReading(ctx, ADA_METER, '2'))) as MeterReading;
+    const second = (await ledger.evaluate(auditor, (ctx) =>
+      contract.GetMeterReading(ctx, ADA_METER, '2'),
+    )) as MeterReading;
     expect(second.keyId).to.equal(`${ADA_METER}#key-2`);
   });
 
@@ -160,21 +200,27 @@ describe('EnergyTradingContract — meter readings', () => {
     ).to.equal('INVALID_ARGUMENT: readingsJson[0].timestamp: is in the future (2025-01-01T10:07:00.000Z)');
     const once = meters.bob.read('2025-01-01T10:00:00Z');
     expect(
-      await submitFails(ledger, at('2025-01-01T10:01:00Z'), (ctx) => contract.SubmitMeterReadings(ctx, JSON.stringify([once, once]))),
+      await submitFails(ledger, at('2025-01-01T10:01:00Z'), (ctx) =>
+        contract.SubmitMeterReadings(ctx, JSON.stringify([once, once])),
+      ),
     ).to.match(/^INVALID_ARGUMENT: readingsJson\[\d\].seq: repeats seq 1 of/);
     expect(await submitFails(ledger, operator, (ctx) => contract.SubmitMeterReadings(ctx, '[]'))).to.equal(
       'INVALID_ARGUMENT: readingsJson: must have at least 1 item(s)',
     );
-    expect(await submitFails(ledger, operator, (ctx) => contract.SubmitMeterReadings(ctx, '[{"deviceId":"meter-ada"}]'))).to.match(
-      /^INVALID_ARGUMENT: readingsJson\[0\].seq:/,
-    );
+    expect(
+      await submitFails(ledger, operator, (ctx) =>
+        contract.SubmitMeterReadings(ctx, '[{"deviceId":"meter-ada"}]'),
+      ),
+    ).to.match(/^INVALID_ARGUMENT: readingsJson\[0\].seq:/);
   });
 
   it('takes readings only from UtilityMSP operators (the IoT bridge)', async () => {
     const { ledger, meters } = await market();
     const reading = meters.ada.read('2025-01-01T10:00:00Z');
     expect(
-      await submitFails(ledger, userOf('ada'), (ctx) => contract.SubmitMeterReadings(ctx, JSON.stringify([reading]))),
+      await submitFails(ledger, userOf('ada'), (ctx) =>
+        contract.SubmitMeterReadings(ctx, JSON.stringify([reading])),
+      ),
     ).to.match(/^ACCESS_DENIED: CityMSP 'citizen' may not submit meter readings/);
   });
 });

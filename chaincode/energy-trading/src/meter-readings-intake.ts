@@ -46,24 +46,39 @@ export interface IntervalIndexValue {
   exportDeltaWh: number;
 }
 
-export async function submitMeterReadings(ctx: Context, readingsJson: string): Promise<MeterReadingBatchResult> {
+export async function submitMeterReadings(
+  ctx: Context,
+  readingsJson: string,
+): Promise<MeterReadingBatchResult> {
   requireCaller(ctx, MARKET_OPERATOR, 'submit meter readings');
   const channel = ctx.stub.getChannelID();
-  const claims = parseArray('readingsJson', readingsJson, (field, value) => parseMeterReading(field, value, channel), {
-    minItems: 1,
-    maxItems: MAX_READINGS_PER_BATCH,
-    maxBytes: 512 * 1024,
-  });
+  const claims = parseArray(
+    'readingsJson',
+    readingsJson,
+    (field, value) => parseMeterReading(field, value, channel),
+    {
+      minItems: 1,
+      maxItems: MAX_READINGS_PER_BATCH,
+      maxBytes: 512 * 1024,
+    },
+  );
   const batch = claims
     .map((claim, index) => ({ claim, field: `readingsJson[${index}]` }))
     .sort((a, b) =>
-      a.claim.meterDid === b.claim.meterDid ? a.claim.seq - b.claim.seq : a.claim.meterDid < b.claim.meterDid ? -1 : 1,
+      a.claim.meterDid === b.claim.meterDid
+        ? a.claim.seq - b.claim.seq
+        : a.claim.meterDid < b.claim.meterDid
+          ? -1
+          : 1,
     );
   const nowMillis = txTimeMillis(ctx);
   batch.forEach(({ claim, field }, i) => {
     const before = batch[i - 1]?.claim;
     if (before && before.meterDid === claim.meterDid && before.seq === claim.seq) {
-      throw new InvalidArgumentError(`${field}.seq`, `repeats seq ${claim.seq} of ${claim.meterDid} in this batch`);
+      throw new InvalidArgumentError(
+        `${field}.seq`,
+        `repeats seq ${claim.seq} of ${claim.meterDid} in this batch`,
+      );
     }
     if (Date.parse(claim.timestamp) > nowMillis + MAX_CLOCK_SKEW_MS) {
       throw new InvalidArgumentError(`${field}.timestamp`, `is in the future (${claim.timestamp})`);
@@ -100,7 +115,10 @@ export async function submitMeterReadings(ctx: Context, readingsJson: string): P
     const device = devices.get(claim.meterDid)!;
     const key = meterKeyAt(device, claim.timestamp);
     if (!key) {
-      throw new InvalidArgumentError(`${field}.signature`, `${claim.meterDid} had no valid key at ${claim.timestamp}`);
+      throw new InvalidArgumentError(
+        `${field}.signature`,
+        `${claim.meterDid} had no valid key at ${claim.timestamp}`,
+      );
     }
     if (!verifyReadingSignature(claim, key.publicKeyPem)) {
       throw new InvalidArgumentError(`${field}.signature`, `does not verify with ${key.keyId}`);
@@ -138,7 +156,11 @@ export async function submitMeterReadings(ctx: Context, readingsJson: string): P
       canonicalJsonBuffer(index),
     );
   }
-  const result: MeterReadingBatchResult = { accepted: writes.length, duplicates, meters: [...ranges.values()] };
+  const result: MeterReadingBatchResult = {
+    accepted: writes.length,
+    duplicates,
+    meters: [...ranges.values()],
+  };
   if (writes.length > 0) {
     emitEvent(ctx, 'MeterReadingsAccepted', { ...result, meters: result.meters.map((m) => ({ ...m })) });
   }
@@ -153,7 +175,10 @@ async function predecessorOf(
   if (lastInBatch?.seq === claim.seq - 1) {
     return lastInBatch;
   }
-  const stored = claim.seq > 1 ? await getJson<MeterReading>(ctx, keys.reading(ctx, claim.meterDid, claim.seq - 1)) : undefined;
+  const stored =
+    claim.seq > 1
+      ? await getJson<MeterReading>(ctx, keys.reading(ctx, claim.meterDid, claim.seq - 1))
+      : undefined;
   if (stored) {
     return stored;
   }

@@ -55,7 +55,10 @@ export async function placeOrder(
   const id = parseId('orderId', orderId);
   const did = parseDid('accountDid', accountDid, { channel: ctx.stub.getChannelID() }).did;
   const quantity = parsePositiveInteger('quantityWh', quantityWh, { max: MAX_ORDER_WH });
-  const limit = parseInteger('limitPriceCentsPerKwh', limitPriceCentsPerKwh, { min: 0, max: MAX_PRICE_CENTS_PER_KWH });
+  const limit = parseInteger('limitPriceCentsPerKwh', limitPriceCentsPerKwh, {
+    min: 0,
+    max: MAX_PRICE_CENTS_PER_KWH,
+  });
   const config = await requireMarketConfig(ctx);
   const { interval: name, startMillis } = parseIntervalStart('interval', interval, config);
   const nowMillis = txTimeMillis(ctx);
@@ -99,7 +102,11 @@ export async function placeOrder(
   await putIndex(ctx, keys.orderByInterval(ctx, name, id));
   await putIndex(ctx, keys.orderByAccount(ctx, did, name, id));
   if (reservedCents > 0) {
-    await putAccount(ctx, { ...account, reservedCents: account.reservedCents + reservedCents, updatedAt: now });
+    await putAccount(ctx, {
+      ...account,
+      reservedCents: account.reservedCents + reservedCents,
+      updatedAt: now,
+    });
   }
   emitEvent(ctx, 'OrderPlaced', { ...order });
   return order;
@@ -121,7 +128,11 @@ export async function cancelOrder(ctx: Context, orderId: string): Promise<Energy
   const cancelled: EnergyOrder = { ...order, status: 'cancelled', reservedCents: 0, updatedAt: now };
   await putJson(ctx, keys.order(ctx, id), cancelled);
   if (order.reservedCents > 0) {
-    await putAccount(ctx, { ...account, reservedCents: account.reservedCents - order.reservedCents, updatedAt: now });
+    await putAccount(ctx, {
+      ...account,
+      reservedCents: account.reservedCents - order.reservedCents,
+      updatedAt: now,
+    });
   }
   emitEvent(ctx, 'OrderCancelled', {
     orderId: id,
@@ -134,7 +145,12 @@ export async function cancelOrder(ctx: Context, orderId: string): Promise<Energy
   return cancelled;
 }
 
-function requireGateOpen(interval: string, startMillis: number, nowMillis: number, config: MarketParameters): void {
+function requireGateOpen(
+  interval: string,
+  startMillis: number,
+  nowMillis: number,
+  config: MarketParameters,
+): void {
   const closure = gateClosureMillis(startMillis, config);
   if (nowMillis >= closure) {
     throw new ConflictError(`the gate of interval ${interval} closed at ${new Date(closure).toISOString()}`);

@@ -1,7 +1,14 @@
 /**
  * Who may do what in the energy market. Documented in docs/contracts/energy-trading.md.
  */
-import { AccessDeniedError, describeCaller, MSP, ROLE, type Caller, type CallerRule } from '@cityledger/chaincode-common';
+import {
+  AccessDeniedError,
+  describeCaller,
+  MSP,
+  ROLE,
+  type Caller,
+  type CallerRule,
+} from '@cityledger/chaincode-common';
 import type { ProsumerAccount } from './records';
 
 /** The grid operator: configures and runs the market, onboards prosumers, bridges fiat and meters. */

@@ -31,11 +31,15 @@ export async function reconcileInterval(ctx: Context, interval: string): Promise
   const problems: string[] = [];
   const trades = await readIntervalTrades(ctx, name);
   const volumeWh = sum(trades.map((t) => t.quantityWh));
-  if (volumeWh !== result.volumeWh) problems.push(`trades add up to ${volumeWh} Wh, the result says ${result.volumeWh}`);
+  if (volumeWh !== result.volumeWh)
+    problems.push(`trades add up to ${volumeWh} Wh, the result says ${result.volumeWh}`);
   for (const t of trades) {
-    if (t.priceCentsPerKwh !== result.clearingPriceCentsPerKwh) problems.push(`trade ${t.tradeId} is not at the clearing price`);
-    if (t.amountCents !== centsForEnergy(t.quantityWh, t.priceCentsPerKwh)) problems.push(`trade ${t.tradeId} amount is wrong`);
-    if (t.gridFeeCents !== centsForEnergy(t.quantityWh, result.gridFeeCentsPerKwh)) problems.push(`trade ${t.tradeId} fee is wrong`);
+    if (t.priceCentsPerKwh !== result.clearingPriceCentsPerKwh)
+      problems.push(`trade ${t.tradeId} is not at the clearing price`);
+    if (t.amountCents !== centsForEnergy(t.quantityWh, t.priceCentsPerKwh))
+      problems.push(`trade ${t.tradeId} amount is wrong`);
+    if (t.gridFeeCents !== centsForEnergy(t.quantityWh, result.gridFeeCentsPerKwh))
+      problems.push(`trade ${t.tradeId} fee is wrong`);
   }
   const statements = (await queryAll(ctx, KEY.statement, [name], SCAN_LIMIT)).map((e) =>
     decodeJson<SettlementStatement>(e.value),
@@ -55,11 +59,15 @@ export async function reconcileInterval(ctx: Context, interval: string): Promise
       problems.push('metered energy, shortfalls and surpluses do not balance');
     }
     if (accountsNetCents + gridNetCents !== 0) {
-      problems.push(`accounts moved ${accountsNetCents} cents, the grid ${gridNetCents}: they must cancel out`);
+      problems.push(
+        `accounts moved ${accountsNetCents} cents, the grid ${gridNetCents}: they must cancel out`,
+      );
     }
     for (const s of statements) {
-      const net = s.tradeCreditsCents - s.tradeDebitsCents - s.gridFeeCents - s.shortfallCents + s.surplusCents;
-      if (net !== s.netCents) problems.push(`statement of ${s.accountDid} nets ${s.netCents}, its lines ${net}`);
+      const net =
+        s.tradeCreditsCents - s.tradeDebitsCents - s.gridFeeCents - s.shortfallCents + s.surplusCents;
+      if (net !== s.netCents)
+        problems.push(`statement of ${s.accountDid} nets ${s.netCents}, its lines ${net}`);
       if (s.imbalanceWh !== s.measuredNetExportWh - s.contractedNetExportWh) {
         problems.push(`statement of ${s.accountDid} has a wrong imbalance`);
       }
@@ -83,19 +91,35 @@ export async function reconcileInterval(ctx: Context, interval: string): Promise
 }
 
 export async function reconcileMarket(ctx: Context): Promise<MarketReconciliation> {
-  const accounts = (await queryAll(ctx, KEY.account, [], SCAN_LIMIT)).map((e) => decodeJson<ProsumerAccount>(e.value));
-  const results = (await queryAll(ctx, KEY.result, [], SCAN_LIMIT)).map((e) => decodeJson<MarketResult>(e.value));
-  const orders = (await queryAll(ctx, KEY.order, [], SCAN_LIMIT)).map((e) => decodeJson<EnergyOrder>(e.value));
+  const accounts = (await queryAll(ctx, KEY.account, [], SCAN_LIMIT)).map((e) =>
+    decodeJson<ProsumerAccount>(e.value),
+  );
+  const results = (await queryAll(ctx, KEY.result, [], SCAN_LIMIT)).map((e) =>
+    decodeJson<MarketResult>(e.value),
+  );
+  const orders = (await queryAll(ctx, KEY.order, [], SCAN_LIMIT)).map((e) =>
+    decodeJson<EnergyOrder>(e.value),
+  );
   const statements = (await queryAll(ctx, KEY.statement, [], SCAN_LIMIT)).map((e) =>
     decodeJson<SettlementStatement>(e.value),
   );
   const problems: string[] = [];
-  const reservedByAccount = groupSum(orders, (o) => o.accountDid, (o) => o.reservedCents);
-  const netByAccount = groupSum(statements, (s) => s.accountDid, (s) => s.netCents);
+  const reservedByAccount = groupSum(
+    orders,
+    (o) => o.accountDid,
+    (o) => o.reservedCents,
+  );
+  const netByAccount = groupSum(
+    statements,
+    (s) => s.accountDid,
+    (s) => s.netCents,
+  );
   for (const a of accounts) {
     const expected = a.depositedCents - a.withdrawnCents + (netByAccount.get(a.accountDid) ?? 0);
     if (a.balanceCents !== expected) {
-      problems.push(`${a.accountDid}: balance ${a.balanceCents}, deposits − withdrawals + settlements = ${expected}`);
+      problems.push(
+        `${a.accountDid}: balance ${a.balanceCents}, deposits − withdrawals + settlements = ${expected}`,
+      );
     }
     const reserved = reservedByAccount.get(a.accountDid) ?? 0;
     if (a.reservedCents !== reserved) {
@@ -133,7 +157,11 @@ function sum(values: readonly number[]): number {
   return values.reduce((total, v) => total + v, 0);
 }
 
-function groupSum<T>(items: readonly T[], keyOf: (item: T) => string, valueOf: (item: T) => number): Map<string, number> {
+function groupSum<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  valueOf: (item: T) => number,
+): Map<string, number> {
   const totals = new Map<string, number>();
   for (const item of items) totals.set(keyOf(item), (totals.get(keyOf(item)) ?? 0) + valueOf(item));
   return totals;

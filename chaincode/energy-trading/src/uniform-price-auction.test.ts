@@ -2,17 +2,36 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { clearUniformPriceAuction, type AuctionOrder } from './uniform-price-auction';
 
-function order(orderId: string, quantityWh: number, limitPriceCentsPerKwh: number, placedAt = '2025-01-01T09:00:00.000Z'): AuctionOrder {
-  return { orderId, accountDid: `did:cityledger:energy:${orderId}`, quantityWh, limitPriceCentsPerKwh, placedAt };
+function order(
+  orderId: string,
+  quantityWh: number,
+  limitPriceCentsPerKwh: number,
+  placedAt = '2025-01-01T09:00:00.000Z',
+): AuctionOrder {
+  return {
+    orderId,
+    accountDid: `did:cityledger:energy:${orderId}`,
+    quantityWh,
+    limitPriceCentsPerKwh,
+    placedAt,
+  };
 }
 
 const orderArbitrary = (prefix: string) =>
   fc.record({
     orderId: fc.integer({ min: 0, max: 999 }).map((n) => `${prefix}${n}`),
-    accountDid: fc.constantFrom('did:cityledger:energy:a', 'did:cityledger:energy:b', 'did:cityledger:energy:c'),
+    accountDid: fc.constantFrom(
+      'did:cityledger:energy:a',
+      'did:cityledger:energy:b',
+      'did:cityledger:energy:c',
+    ),
     quantityWh: fc.integer({ min: 1, max: 10_000 }),
     limitPriceCentsPerKwh: fc.integer({ min: 0, max: 60 }),
-    placedAt: fc.constantFrom('2025-01-01T09:00:00.000Z', '2025-01-01T09:00:01.000Z', '2025-01-01T09:00:02.000Z'),
+    placedAt: fc.constantFrom(
+      '2025-01-01T09:00:00.000Z',
+      '2025-01-01T09:00:01.000Z',
+      '2025-01-01T09:00:02.000Z',
+    ),
   });
 const bookArbitrary = fc.record({
   bids: fc.uniqueArray(orderArbitrary('b'), { selector: (o) => o.orderId, maxLength: 12 }),
@@ -80,7 +99,8 @@ describe('uniform-price double auction', () => {
         const sold = offers.reduce((sum, o) => sum + outcome.filledWh[o.orderId], 0);
         expect(bought).to.equal(outcome.volumeWh);
         expect(sold).to.equal(outcome.volumeWh);
-        for (const o of [...bids, ...offers]) expect(outcome.filledWh[o.orderId]).to.be.within(0, o.quantityWh);
+        for (const o of [...bids, ...offers])
+          expect(outcome.filledWh[o.orderId]).to.be.within(0, o.quantityWh);
         expect(outcome.matches.every((m) => m.quantityWh > 0)).to.equal(true);
       }),
     );
@@ -92,8 +112,12 @@ describe('uniform-price double auction', () => {
         const outcome = clearUniformPriceAuction(bids, offers);
         let best = 0;
         for (const p of [...bids, ...offers].map((o) => o.limitPriceCentsPerKwh)) {
-          const demand = bids.filter((o) => o.limitPriceCentsPerKwh >= p).reduce((s, o) => s + o.quantityWh, 0);
-          const supply = offers.filter((o) => o.limitPriceCentsPerKwh <= p).reduce((s, o) => s + o.quantityWh, 0);
+          const demand = bids
+            .filter((o) => o.limitPriceCentsPerKwh >= p)
+            .reduce((s, o) => s + o.quantityWh, 0);
+          const supply = offers
+            .filter((o) => o.limitPriceCentsPerKwh <= p)
+            .reduce((s, o) => s + o.quantityWh, 0);
           best = Math.max(best, Math.min(demand, supply));
         }
         expect(outcome.volumeWh).to.equal(best);
@@ -104,7 +128,8 @@ describe('uniform-price double auction', () => {
   it('gives the same result whatever order the orders are read in', () => {
     fc.assert(
       fc.property(bookArbitrary, fc.integer(), ({ bids, offers }, seed) => {
-        const rotate = <T>(list: T[]) => (list.length ? [...list.slice(seed % list.length), ...list.slice(0, seed % list.length)] : list);
+        const rotate = <T>(list: T[]) =>
+          list.length ? [...list.slice(seed % list.length), ...list.slice(0, seed % list.length)] : list;
         expect(clearUniformPriceAuction(rotate([...bids].reverse()), rotate(offers))).to.deep.equal(
           clearUniformPriceAuction(bids, offers),
         );

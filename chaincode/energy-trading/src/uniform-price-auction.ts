@@ -98,7 +98,9 @@ export function clearUniformPriceAuction(
     }
   }
   const clearingPriceCentsPerKwh =
-    lastBid && lastOffer ? Math.floor((lastBid.limitPriceCentsPerKwh + lastOffer.limitPriceCentsPerKwh) / 2) : 0;
+    lastBid && lastOffer
+      ? Math.floor((lastBid.limitPriceCentsPerKwh + lastOffer.limitPriceCentsPerKwh) / 2)
+      : 0;
   return {
     clearingPriceCentsPerKwh,
     volumeWh: matches.reduce((sum, m) => sum + m.quantityWh, 0),
