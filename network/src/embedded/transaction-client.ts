@@ -68,7 +68,7 @@ export class TransactionClient {
     return parts;
   }
 
-  private propose(creator: Signer, request: TransactionRequest): BuiltProposal {
+  private propose(creator: Signer, request: TransactionRequest): Promise<BuiltProposal> {
     const transient: Record<string, Uint8Array> = {};
     for (const [key, value] of Object.entries(request.transient ?? {})) {
       transient[key] = typeof value === 'string' ? Buffer.from(value) : value;
@@ -104,7 +104,7 @@ export class TransactionClient {
 
   async evaluate(creator: Signer, request: TransactionRequest): Promise<Buffer> {
     const { runtime } = this.parts(request.channel);
-    const proposal = this.propose(creator, request);
+    const proposal = await this.propose(creator, request);
     const org = this.firstOrganisation(runtime, creator, request.chaincode);
     const response = await this.peerOf(org).processProposal(proposal.signedProposal);
     return this.checkResponse(proposal.txId, [response]).result;
@@ -116,7 +116,7 @@ export class TransactionClient {
     options: EndorseOptions = {},
   ): Promise<EndorsedTransaction> {
     const { runtime } = this.parts(request.channel);
-    const proposal = this.propose(creator, request);
+    const proposal = await this.propose(creator, request);
     let responses: EndorsementResult[];
     if (options.endorsingOrganizations) {
       responses = await Promise.all(
@@ -195,7 +195,7 @@ export class TransactionClient {
     const endorsements = endorsed.endorsements
       .map((r) => r.proposalResponse.getEndorsement())
       .filter((e): e is peer.Endorsement => e !== undefined);
-    const envelope = buildTransactionEnvelope(
+    const envelope = await buildTransactionEnvelope(
       endorsed.proposal.proposal,
       first!.responsePayload!,
       endorsements,

@@ -32,7 +32,20 @@ function assertP256(key: KeyObject, role: string): void {
 export function signMessage(privateKey: KeyObject, message: Uint8Array): Buffer {
   assertP256(privateKey, 'privateKey');
   // The fixed-width r||s form is simpler to normalize than DER; we encode DER ourselves afterwards.
-  const raw = sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return lowSDer(sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+}
+
+/** {@link signMessage} on libuv's thread pool, so signing does not hold up the event loop. */
+export function signMessageAsync(privateKey: KeyObject, message: Uint8Array): Promise<Buffer> {
+  assertP256(privateKey, 'privateKey');
+  return new Promise((resolve, reject) => {
+    sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' }, (error, raw) =>
+      error ? reject(error) : resolve(lowSDer(raw)),
+    );
+  });
+}
+
+function lowSDer(raw: Uint8Array): Buffer {
   const r = bytesToBigInt(raw.subarray(0, P256_FIELD_BYTES));
   let s = bytesToBigInt(raw.subarray(P256_FIELD_BYTES));
   // (r, n - s) is an equally valid signature; Fabric rejects the high-S twin to stop malleability.

@@ -2,7 +2,7 @@
  * X.509 identities for the consortium: certificate authorities, Fabric MSPs, signing identities
  * and the cryptogen-style material of every organization.
  */
-export { isLowS, signMessage, verifyMessage, verifyMessageAsync } from './ecdsa';
+export { isLowS, signMessage, signMessageAsync, verifyMessage, verifyMessageAsync } from './ecdsa';
 export {
   CertificateAuthority,
   DEFAULT_VALIDITY_DAYS,

@@ -1,7 +1,7 @@
 import { msp } from '@hyperledger/fabric-protos';
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { assertKeyMatchesCertificate } from './certificate-authority';
-import { signMessage } from './ecdsa';
+import { signMessage, signMessageAsync } from './ecdsa';
 import { IdentityError } from './identity-error';
 
 /** An X.509 identity as plain PEM text, the shape wallets and connection profiles store. */
@@ -70,6 +70,11 @@ export class SigningIdentity {
   /** Signs with ECDSA P-256/SHA-256, DER, low-S: the form Fabric peers and orderers accept. */
   sign(message: Uint8Array): Buffer {
     return signMessage(this.privateKey, message);
+  }
+
+  /** {@link sign} on the thread pool: the embedded network signs this way to use every core. */
+  signAsync(message: Uint8Array): Promise<Buffer> {
+    return signMessageAsync(this.privateKey, message);
   }
 
   /** The PEM files of this identity, e.g. for a wallet or a gateway's connection settings. */

@@ -94,7 +94,7 @@ export class EndorsingPeer {
       message: response.message,
       payload: response.payload,
     });
-    const endorsement = endorse(responsePayload, this.signer);
+    const endorsement = await endorse(responsePayload, this.signer);
     return {
       peer: this.name,
       mspId: this.mspId,

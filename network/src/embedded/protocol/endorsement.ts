@@ -50,11 +50,11 @@ export function buildProposalResponsePayload(proposal: peer.Proposal, outcome: C
 }
 
 /** An endorsement is the peer's signature over the response payload followed by its own identity. */
-export function endorse(responsePayload: Uint8Array, endorser: Signer): peer.Endorsement {
+export async function endorse(responsePayload: Uint8Array, endorser: Signer): Promise<peer.Endorsement> {
   const endorserBytes = endorser.serialize();
   const endorsement = new peer.Endorsement();
   endorsement.setEndorser(endorserBytes);
-  endorsement.setSignature(endorser.sign(Buffer.concat([responsePayload, endorserBytes])));
+  endorsement.setSignature(await endorser.signAsync(Buffer.concat([responsePayload, endorserBytes])));
   return endorsement;
 }
 
@@ -88,12 +88,12 @@ export function decodeChaincodeAction(responsePayload: Uint8Array): peer.Chainco
 }
 
 /** Assembles the signed transaction envelope that the client sends to the ordering service. */
-export function buildTransactionEnvelope(
+export async function buildTransactionEnvelope(
   proposal: peer.Proposal,
   responsePayload: Uint8Array,
   endorsements: peer.Endorsement[],
   creator: Signer,
-): common.Envelope {
+): Promise<common.Envelope> {
   const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
   const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
 
@@ -117,6 +117,6 @@ export function buildTransactionEnvelope(
 
   const envelope = new common.Envelope();
   envelope.setPayload(payloadBytes);
-  envelope.setSignature(creator.sign(payloadBytes));
+  envelope.setSignature(await creator.signAsync(payloadBytes));
   return envelope;
 }

@@ -23,7 +23,7 @@ export interface BuiltProposal {
  * Builds and signs a Fabric transaction proposal exactly as a client SDK would, so the chaincode
  * stub decodes a genuine SignedProposal.
  */
-export function buildSignedProposal(request: ProposalRequest, creator: Signer): BuiltProposal {
+export async function buildSignedProposal(request: ProposalRequest, creator: Signer): Promise<BuiltProposal> {
   const serializedCreator = creator.serialize();
   const nonce = newNonce();
   const txId = computeTransactionId(nonce, serializedCreator);
@@ -71,7 +71,7 @@ export function buildSignedProposal(request: ProposalRequest, creator: Signer): 
   const proposalBytes = proposal.serializeBinary();
   const signedProposal = new peer.SignedProposal();
   signedProposal.setProposalBytes(proposalBytes);
-  signedProposal.setSignature(creator.sign(proposalBytes));
+  signedProposal.setSignature(await creator.signAsync(proposalBytes));
   return { txId, signedProposal, proposal };
 }
 

@@ -7,6 +7,8 @@ export interface Signer {
   readonly certificatePem: string;
   serialize(): Uint8Array;
   sign(message: Uint8Array): Buffer;
+  /** The same signature computed on the thread pool. */
+  signAsync(message: Uint8Array): Promise<Buffer>;
 }
 
 /** An identity whose certificate has been validated against its organisation's MSP. */
