@@ -1,0 +1,6 @@
+/**
+ * Test support for code that runs on the embedded network, importable as
+ * `@cityledger/network/dist/embedded/testing`.
+ */
+export { startConsortiumNetwork, type ConsortiumNetwork } from './consortium-harness';
+export { rejectionOf } from './test-helpers';
