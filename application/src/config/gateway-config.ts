@@ -94,9 +94,9 @@ const environmentSchema = z.object({
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(1200),
   SSE_KEEPALIVE_MS: integer(1000, 300_000).default(15_000),
   SHUTDOWN_TIMEOUT_MS: integer(0, 300_000).default(10_000),
-  SUBMIT_MAX_RETRIES: integer(0, 20).default(4),
-  SUBMIT_RETRY_BASE_MS: integer(1, 10_000).default(25),
-  SUBMIT_RETRY_MAX_MS: integer(1, 60_000).default(1000),
+  SUBMIT_MAX_RETRIES: integer(0, 20).default(5),
+  SUBMIT_RETRY_BASE_MS: integer(1, 10_000).default(50),
+  SUBMIT_RETRY_MAX_MS: integer(1, 60_000).default(2000),
   MAX_CONCURRENT_SUBMISSIONS: integer(1, 10_000).default(64),
   MAX_QUEUED_SUBMISSIONS: integer(0, 100_000).default(512),
   REQUIRED_CHAINCODES: optionalText.transform((v) =>

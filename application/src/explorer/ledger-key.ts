@@ -13,7 +13,12 @@ const part = z
   .refine((v) => !v.includes('\u0000'), 'must not contain U+0000');
 
 export const historyQuery = z.object({
-  key: part.optional().meta({ description: 'A raw (simple) key' }),
+  key: z
+    .string()
+    .min(1)
+    .max(2048)
+    .optional()
+    .meta({ description: 'A raw key as stored (composite keys contain U+0000 separators)' }),
   objectType: part.optional().meta({ description: 'Composite key object type, e.g. `did`' }),
   attribute: z
     .union([part, z.array(part)])

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { resolveJwtKeys } from '../auth/jwt-keys';
+import { ConfigError, loadGatewayConfig } from './gateway-config';
+
+describe('gateway configuration', () => {
+  it('has defaults for everything, data in ./.cityledger', () => {
+    const config = loadGatewayConfig({}, '/srv/app');
+    expect(config.port).to.equal(3000);
+    expect(config.dataDir).to.equal('/srv/app/.cityledger');
+    expect(config.http.bodyLimitBytes).to.equal(1024 * 1024);
+    expect(config.jwt.secret).to.equal(undefined);
+  });
+
+  it('lists every bad variable with what it must be', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadGatewayConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', JWT_SECRET: 'short', BODY_LIMIT: '1gb' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    const text = error!.problems.join('\n');
+    expect(text).to.match(/^PORT="eighty": must be a whole number/m);
+    expect(text).to.match(/^LOG_LEVEL="loud": /m);
+    expect(text).to.match(/^JWT_SECRET="short": must be at least 32 characters/m);
+    expect(text).to.match(/^BODY_LIMIT="1gb": must be a size/m);
+  });
+
+  it('refuses two ways of verifying tokens at once', () => {
+    expect(() =>
+      loadGatewayConfig({ JWT_SECRET: 'x'.repeat(32), JWT_PUBLIC_KEY_FILE: '/keys/jwt.pem' }),
+    ).to.throw(ConfigError, /set one of them, not both/);
+    expect(() => loadGatewayConfig({ JWT_ALGORITHM: 'RS256' })).to.throw(
+      ConfigError,
+      /needs JWT_PUBLIC_KEY_FILE/,
+    );
+  });
+
+  it('generates a JWT secret into the data directory once, readable only by its owner', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-config-'));
+    try {
+      const config = loadGatewayConfig({ CITYLEDGER_DATA_DIR: dataDir });
+      const first = resolveJwtKeys(config);
+      expect(first.secretFile?.created).to.equal(true);
+      expect(statSync(first.secretFile!.path).mode & 0o777).to.equal(0o600);
+      const second = resolveJwtKeys(config);
+      expect(second.secretFile?.created).to.equal(false);
+      expect(second.verificationKey).to.equal(first.verificationKey);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

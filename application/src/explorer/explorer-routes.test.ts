@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import { type TestGateway, personalDataOf, startTestGateway, uniqueId } from '../testing/test-gateway';
+
+describe('auditor explorer', () => {
+  let gateway: TestGateway;
+  let auditor: string;
+  let cityAdmin: string;
+  let citizen: string;
+  let person: { id: string; did: string; txId: string; blockNumber: number };
+
+  before(async () => {
+    gateway = await startTestGateway();
+    auditor = gateway.token('audrey', 'AuditorMSP', 'auditor');
+    cityAdmin = gateway.token('ida', 'CityMSP', 'admin');
+    citizen = gateway.token('carl', 'CityMSP', 'citizen');
+    const id = uniqueId('person');
+    const answer = await gateway.request('POST', '/api/v1/channels/civic/persons', {
+      token: gateway.token('rita', 'CityMSP', 'registrar'),
+      body: { id, personalData: personalDataOf('Ada') },
+    });
+    person = {
+      id,
+      did: answer.body.did,
+      txId: answer.headers.get('x-transaction-id')!,
+      blockNumber: Number(answer.headers.get('x-block-number')),
+    };
+  });
+  after(() => gateway.stop());
+
+  const get = (path: string, token = auditor) =>
+    gateway.request('GET', `/api/v1/channels/civic${path}`, { token });
+
+  it('shows a block with its hash chain and transactions', async () => {
+    const answer = await get(`/blocks/${person.blockNumber}`);
+    expect(answer.status).to.equal(200);
+    expect(answer.body.headerHash).to.match(/^[0-9a-f]{64}$/);
+    const previous = await get(`/blocks/${person.blockNumber - 1}`);
+    expect(answer.body.previousHash).to.equal(previous.body.headerHash);
+    expect(answer.body.transactions[0]).to.deep.include({
+      txId: person.txId,
+      validationCode: 'VALID',
+      chaincode: 'identity',
+    });
+    expect(answer.body.transactions[0].event.name).to.equal('DidRegistered');
+  });
+
+  it('shows a transaction: creator, endorsers, validation code, read/write set and event — but no personal data', async () => {
+    const answer = await get(`/transactions/${person.txId}`);
+    expect(answer.status).to.equal(200);
+    expect(answer.body).to.deep.include({
+      txId: person.txId,
+      validationCodeName: 'VALID',
+      function: 'RegisterPerson',
+      args: [person.id],
+    });
+    expect(answer.body.creator.mspId).to.equal('CityMSP');
+    expect(answer.body.creator.subject).to.match(/CN=rita/);
+    expect(answer.body.endorsements.map((e: { mspId: string }) => e.mspId))
+      .to.include('CityMSP')
+      .and.have.length.greaterThan(1);
+    expect(answer.body.readWriteSet.find((ns: { namespace: string }) => ns.namespace === 'identity').writes)
+      .to.not.be.empty;
+    expect(answer.body.event.name).to.equal('DidRegistered');
+    expect(JSON.stringify(answer.body)).to.not.include('Harbour Street');
+  });
+
+  it('gives the history of a composite key and of a raw key', async () => {
+    const composite = await get(
+      `/chaincodes/identity/history?objectType=did&attribute=${encodeURIComponent(person.did)}`,
+    );
+    expect(composite.status).to.equal(200);
+    expect(composite.body.history).to.have.length(1);
+    expect(composite.body.history[0]).to.include({
+      txId: person.txId,
+      blockNumber: person.blockNumber,
+      isDelete: false,
+    });
+    expect(JSON.parse(composite.body.history[0].value)).to.include({ did: person.did });
+    const raw = await get(
+      `/chaincodes/identity/history?key=${encodeURIComponent(`\u0000did\u0000${person.did}\u0000`)}`,
+    );
+    expect(raw.body.history).to.deep.equal(composite.body.history);
+  });
+
+  it('verifies the chain', async () => {
+    const answer = await get('/verify');
+    expect(answer.status).to.equal(200);
+    expect(answer.body.ok).to.equal(true);
+    expect(answer.body.height).to.be.greaterThan(person.blockNumber);
+  });
+
+  it('lets an org admin in too, but not other roles or organisations off the channel', async () => {
+    expect((await get('/verify', cityAdmin)).status).to.equal(200);
+    const refused = await get('/verify', citizen);
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error.code).to.equal('ROLE_NOT_ALLOWED');
+    const utilityAuditor = await get('/blocks/0', gateway.token('ulla', 'UtilityMSP', 'auditor'));
+    expect(utilityAuditor.body.error.code).to.equal('NOT_A_CHANNEL_MEMBER');
+  });
+
+  it('answers 404 for a block or transaction that does not exist and 400 for malformed ones', async () => {
+    expect((await get('/blocks/999999')).status).to.equal(404);
+    expect((await get(`/transactions/${'0'.repeat(64)}`)).status).to.equal(404);
+    const badBlock = await get('/blocks/latest');
+    expect([badBlock.status, badBlock.body.error.field]).to.deep.equal([400, 'blockNumber']);
+    const noKey = await get('/chaincodes/identity/history');
+    expect([noKey.status, noKey.body.error.field]).to.deep.equal([400, 'key']);
+    expect((await get('/chaincodes/casino/history?key=x')).status).to.equal(404);
+    expect(
+      (await gateway.request('GET', '/api/v1/channels/atlantis/verify', { token: auditor })).status,
+    ).to.equal(404);
+  });
+});
