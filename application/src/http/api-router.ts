@@ -80,11 +80,16 @@ export class ApiRouter {
   readonly router = Router();
   readonly operations: DocumentedOperation[] = [];
 
+  /** @param basePath where the router is mounted, for route labels in logs and metrics. */
+  constructor(private readonly basePath: string) {}
+
   add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(operation: ApiOperation<P, Q, B>): void {
     const { handler, ...documented } = operation;
     this.operations.push(documented);
     const expressPath = operation.path.replace(/\{(\w+)\}/g, ':$1');
+    const routeLabel = `${this.basePath}${operation.path}`;
     this.router[operation.method](expressPath, async (req, res) => {
+      res.locals.route = routeLabel;
       const input = {
         caller: callerOf(res),
         params: parseOrThrow(operation.params, req.params, 'path'),

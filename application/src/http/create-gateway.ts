@@ -56,7 +56,7 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   const peerOrganizations = new Set(consortium.peerOrganizations().map((org) => org.mspId));
   const verifyToken = createTokenVerifier(deps.jwtKeys, peerOrganizations);
 
-  const api = new ApiRouter();
+  const api = new ApiRouter('/api/v1');
   addChaincodeRoutes(api, { invoker, ledger, access });
   addEventRoutes(api, { access, streams });
   addExplorerRoutes(api, { ledger, access });

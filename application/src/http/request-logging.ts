@@ -7,7 +7,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * One structured log line and one metrics sample per request, labelled with the route template
- * (`/api/v1/channels/:channel/devices`), never the raw path, so that metrics stay bounded.
+ * (`/api/v1/channels/{channel}/devices`), never the raw path, so that metrics stay bounded.
  */
 export function requestLogging(logger: Logger, metrics: GatewayMetrics): RequestHandler {
   return (req, res, next) => {
@@ -18,7 +18,8 @@ export function requestLogging(logger: Logger, metrics: GatewayMetrics): Request
     res.setHeader('X-Request-Id', requestId);
     res.on('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const route =
+        (res.locals.route as string | undefined) ?? (req.route ? String(req.route.path) : 'unmatched');
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route }, seconds);
       const caller = res.locals.caller as { userId: string; mspId: string } | undefined;
