@@ -26,7 +26,7 @@ export function requestLogging(logger: Logger, metrics: GatewayMetrics): Request
       logger.info('request', {
         requestId,
         method: req.method,
-        path: req.path,
+        path: req.originalUrl.split('?')[0],
         route,
         status: res.statusCode,
         durationMs: Math.round(seconds * 1e4) / 10,
