@@ -12,6 +12,21 @@ export class LedgerError extends Error {
   }
 }
 
+/**
+ * Why endorsement failed: `not-found` (channel or chaincode), `access-denied` (creator not on the
+ * channel, bad signature), `invalid-proposal`, `duplicate` (transaction ID already on the ledger),
+ * `chaincode-error` (the chaincode returned an error: see `chaincodeMessage`), `simulation-error`,
+ * or `mismatch` (endorsers computed different results).
+ */
+export type EndorseFailureReason =
+  | 'not-found'
+  | 'access-denied'
+  | 'invalid-proposal'
+  | 'duplicate'
+  | 'chaincode-error'
+  | 'simulation-error'
+  | 'mismatch';
+
 /** A peer refused the proposal, the chaincode returned an error, or endorsers disagreed. */
 export class EndorseError extends LedgerError {
   constructor(
@@ -21,6 +36,7 @@ export class EndorseError extends LedgerError {
     readonly details: string[] = [],
     /** The chaincode's own message when the chaincode itself returned an error. */
     readonly chaincodeMessage?: string,
+    readonly reason: EndorseFailureReason = 'chaincode-error',
   ) {
     super(message, txId);
   }

@@ -164,13 +164,17 @@ export class TransactionClient {
 
   private checkResponse(txId: string, responses: EndorsementResult[]): { result: Buffer } {
     const failures = responses.filter((r) => !r.responsePayload);
-    if (failures.length > 0) {
-      const messages = failures.map((r) => r.proposalResponse.getResponse()?.getMessage() ?? 'no response');
+    const [firstFailure] = failures;
+    if (firstFailure) {
+      const message = (r: EndorsementResult): string =>
+        r.failure?.message ?? r.proposalResponse.getResponse()?.getMessage() ?? 'no response';
+      const reason = firstFailure.failure?.reason ?? 'chaincode-error';
       throw new EndorseError(
-        `endorsement failed: ${messages[0]}`,
+        `endorsement failed: ${message(firstFailure)}`,
         txId,
-        failures.map((r, i) => `${r.peer}: ${messages[i]}`),
-        messages[0],
+        failures.map((r) => `${r.peer}: ${message(r)}`),
+        reason === 'chaincode-error' ? message(firstFailure) : undefined,
+        reason,
       );
     }
     const [first] = responses;
@@ -182,6 +186,8 @@ export class TransactionClient {
         `ProposalResponsePayloads do not match: ${first!.peer} and ${mismatch.peer} computed different results`,
         txId,
         responses.map((r) => r.peer),
+        undefined,
+        'mismatch',
       );
     }
     return {

@@ -23,9 +23,22 @@ export interface EndorsementResult {
   responsePayload?: Uint8Array;
   readWriteSet?: TxReadWriteSet;
   privateWrites: CollectionPrivateWriteSet[];
+  /** Present when the peer refused. */
+  failure?: { reason: EndorsementFailureReason; message: string };
 }
 
-class ProposalRejection extends Error {}
+/** Why a peer refused to endorse, so clients can react without parsing messages. */
+export type EndorsementFailureReason =
+  'not-found' | 'access-denied' | 'invalid-proposal' | 'duplicate' | 'chaincode-error' | 'simulation-error';
+
+class ProposalRejection extends Error {
+  constructor(
+    readonly reason: EndorsementFailureReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * An organisation's peer: checks a signed proposal, simulates it against the channel's committed
@@ -40,11 +53,12 @@ export class EndorsingPeer {
   ) {}
 
   async processProposal(signedProposal: peer.SignedProposal): Promise<EndorsementResult> {
-    const rejected = (message: string): EndorsementResult => ({
+    const rejected = (reason: EndorsementFailureReason, message: string): EndorsementResult => ({
       peer: this.name,
       mspId: this.mspId,
       proposalResponse: buildProposalResponse(500, message, new Uint8Array(0)),
       privateWrites: [],
+      failure: { reason, message },
     });
     let decoded: DecodedProposal;
     let channel: ChannelRuntime;
@@ -55,7 +69,8 @@ export class EndorsingPeer {
       creator = await this.checkCreator(channel, decoded, signedProposal);
       await this.checkTransactionId(channel, decoded);
     } catch (error) {
-      return rejected((error as Error).message);
+      const reason = error instanceof ProposalRejection ? error.reason : 'invalid-proposal';
+      return rejected(reason, (error as Error).message);
     }
 
     const rwset = new ReadWriteSetBuilder();
@@ -71,14 +86,18 @@ export class EndorsingPeer {
         bufferArgs(decoded),
       );
     } catch (error) {
-      return rejected(`error in simulation: ${(error as Error).message}`);
+      const reason = error instanceof ProposalRejection ? error.reason : 'simulation-error';
+      return rejected(reason, `error in simulation: ${(error as Error).message}`);
     }
     const { response, event } = outcome;
     if (response.status >= ERROR_THRESHOLD) {
-      return rejected(response.message || `chaincode returned status ${response.status}`);
+      return rejected('chaincode-error', response.message || `chaincode returned status ${response.status}`);
     }
     if (rwset.usedPaginationWithWrites) {
-      return rejected('error in simulation: paginated queries are supported only in a read-only transaction');
+      return rejected(
+        'simulation-error',
+        'error in simulation: paginated queries are supported only in a read-only transaction',
+      );
     }
     if (event) {
       const chaincodeEvent = event;
@@ -114,7 +133,7 @@ export class EndorsingPeer {
   private checkChannel(name: string): ChannelRuntime {
     const channel = this.channels(name);
     if (!channel || !channel.members.has(this.mspId)) {
-      throw new ProposalRejection(`channel '${name}' not found: ${this.name} has not joined it`);
+      throw new ProposalRejection('not-found', `channel '${name}' not found: ${this.name} has not joined it`);
     }
     return channel;
   }
@@ -127,11 +146,13 @@ export class EndorsingPeer {
     const creator = channel.identities.deserialize(decoded.creator);
     if (!channel.members.has(creator.mspId)) {
       throw new ProposalRejection(
+        'access-denied',
         `access denied: ${creator.mspId} is not a member of channel ${channel.name}`,
       );
     }
     if (!(await creator.verifyAsync(signed.getProposalBytes_asU8(), signed.getSignature_asU8()))) {
       throw new ProposalRejection(
+        'access-denied',
         'access denied: the proposal signature does not verify against its creator',
       );
     }
@@ -141,11 +162,12 @@ export class EndorsingPeer {
   private async checkTransactionId(channel: ChannelRuntime, decoded: DecodedProposal): Promise<void> {
     if (computeTransactionId(decoded.nonce, decoded.creator) !== decoded.txId) {
       throw new ProposalRejection(
+        'invalid-proposal',
         `invalid txID ${decoded.txId}: it is not the hash of the nonce and creator`,
       );
     }
     if (await channel.ledger.getTransactionLocation(decoded.txId)) {
-      throw new ProposalRejection(`duplicate transaction found [${decoded.txId}]`);
+      throw new ProposalRejection('duplicate', `duplicate transaction found [${decoded.txId}]`);
     }
   }
 
