@@ -39,6 +39,7 @@ describe('embedded network: endorsement', () => {
     const error = await rejectionOf(network.submit(org1User, assetCall('PutRandom', ['random'])));
     expect(error).to.be.instanceOf(EndorseError);
     expect(error.message).to.match(/ProposalResponsePayloads do not match/);
+    expect(error.reason).to.equal('mismatch');
     expect(network.height('alpha')).to.equal(height);
     expect(await evaluateText(network, org1User, assetCall('Get', ['random']))).to.equal('');
   });
@@ -60,6 +61,16 @@ describe('embedded network: endorsement', () => {
     const error = await rejectionOf(network.submit(org2User, assetCall('Put', ['k', 'v'], 'beta')));
     expect(error).to.be.instanceOf(EndorseError);
     expect(error.message).to.match(/Org2MSP is not a member of channel beta/);
+    expect(error.reason).to.equal('access-denied');
+  });
+
+  it('says a chaincode is not found when it is defined nowhere on the channel', async () => {
+    const error = await rejectionOf(
+      network.submit(org1User, { channel: 'beta', chaincode: 'other', function: 'Put', args: ['k', 'v'] }),
+    );
+    expect(error).to.be.instanceOf(EndorseError);
+    expect(error.reason).to.equal('not-found');
+    expect(error.message).to.match(/chaincode other is not defined on channel beta/);
   });
 
   it('gives the chaincode the caller identity and its role attribute through ClientIdentity', async () => {

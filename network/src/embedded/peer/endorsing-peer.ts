@@ -181,9 +181,15 @@ export class EndorsingPeer {
     args: Buffer[],
   ): Promise<{ response: ChaincodeResponse; event?: peer.ChaincodeEvent }> {
     const chaincode = channel.chaincode(chaincodeName);
-    if (!chaincode) throw new Error(`chaincode ${chaincodeName} is not defined on channel ${channel.name}`);
-    if (!chaincode.implementation)
-      throw new Error(`chaincode ${chaincodeName} is not installed on ${this.name}`);
+    if (!chaincode) {
+      throw new ProposalRejection(
+        'not-found',
+        `chaincode ${chaincodeName} is not defined on channel ${channel.name}`,
+      );
+    }
+    if (!chaincode.implementation) {
+      throw new ProposalRejection('not-found', `chaincode ${chaincodeName} is not installed on ${this.name}`);
+    }
     const context: SimulationContext = {
       channel: channel.name,
       txId: decoded.txId,
