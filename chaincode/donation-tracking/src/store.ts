@@ -170,8 +170,9 @@ export class DonationStore {
 
   /**
    * The donations of a campaign that still have unspent money, oldest first (key order), read one by
-   * one until `enough` says stop. Stopping early matters: Fabric re-checks a range only up to the
-   * last key read, so a disbursement does not conflict with donations arriving after the ones it used.
+   * one until `enough` says stop. The range stays in the read set: a donation committed meanwhile
+   * invalidates the caller (phantom read). Stopping early narrows that range only beyond the peer's
+   * batch of 100 results, which the peer records whole (docs/contracts/donation-tracking.md).
    */
   async unspentDonationsInFifoOrder(
     campaignId: string,
