@@ -9,6 +9,7 @@ import { loadGatewayConfig } from '../config/gateway-config';
 import { createGateway } from '../http/create-gateway';
 import { createJsonLogger } from '../observability/logger';
 import { type TestGateway, startTestGateway } from '../testing/test-gateway';
+import { KNOWN_ROLES } from './caller';
 import type { JwtKeys } from './jwt-keys';
 
 describe('gateway authentication', () => {
@@ -103,6 +104,32 @@ describe('gateway authentication', () => {
     );
     expect(badSub.status).to.equal(401);
     expect(badSub.body.error.message).to.match(/^claim sub: /);
+  });
+
+  it('accepts an optional did claim and gives it to the ledger identity', async () => {
+    const token = gateway.token('dora', 'CityMSP', 'citizen', 'did:cityledger:civic:dora');
+    expect(jwt.decode(token)).to.include({ did: 'did:cityledger:civic:dora', role: 'citizen' });
+    expect((await get(token)).status).to.equal(200);
+  });
+
+  it('refuses a did claim that is not did:cityledger:<channel>:<id>, naming the claim', async () => {
+    for (const did of [
+      'alice',
+      'did:web:example.org',
+      'did:cityledger:civic:',
+      'did:cityledger:Civic:a',
+      42,
+    ]) {
+      const answer = await get(jwt.sign({ ...claims, did }, secret, { algorithm: 'HS256', expiresIn: 60 }));
+      expect(answer.status).to.equal(401);
+      expect(answer.body.error.message).to.match(/^claim did: /);
+    }
+  });
+
+  it('accepts the roles the contracts check, including election-authority and ballot-box', async () => {
+    for (const role of KNOWN_ROLES) {
+      expect((await get(gateway.token('rolf', 'CityMSP', role))).status).to.equal(200);
+    }
   });
 
   describe('with RS256, issuer and audience configured', () => {

@@ -9,7 +9,8 @@ export function issueToken(keys: JwtKeys, caller: Caller, ttlSeconds: number): s
       `no signing key for ${keys.algorithm}: set JWT_PRIVATE_KEY_FILE to issue development tokens`,
     );
   }
-  return jwt.sign({ org: caller.mspId, role: caller.role }, keys.signingKey, {
+  const claims = { org: caller.mspId, role: caller.role, ...(caller.did ? { did: caller.did } : {}) };
+  return jwt.sign(claims, keys.signingKey, {
     algorithm: keys.algorithm,
     subject: caller.userId,
     expiresIn: ttlSeconds,

@@ -55,6 +55,7 @@ export function createTokenVerifier(keys: JwtKeys, peerOrganizations: ReadonlySe
         `claim org: ${claims.data.org} is not an organisation of the consortium (${[...peerOrganizations].join(', ')})`,
       );
     }
-    return { userId: claims.data.sub, mspId: claims.data.org, role: claims.data.role };
+    const { sub, org, role, did } = claims.data;
+    return { userId: sub, mspId: org, role, ...(did ? { did } : {}) };
   };
 }

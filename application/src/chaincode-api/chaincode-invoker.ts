@@ -92,6 +92,16 @@ export class ChaincodeInvoker {
     this.check(caller, call);
     return this.ledger.evaluate(caller, call);
   }
+
+  /**
+   * The ledger identity id (`x509::<subject>::<issuer>`) of a user of an organisation on the
+   * channel, for transactions that bind a record to a user's certificate.
+   */
+  async clientIdentityId(caller: Caller, channel: string, mspId: string, userId: string): Promise<string> {
+    this.access.requireMember(caller, channel);
+    this.access.requireMember({ userId, mspId, role: 'holder' }, channel);
+    return this.ledger.clientIdentityId(mspId, userId);
+  }
 }
 
 /** A chaincode result as JSON when it is JSON, else as text; an empty result is null. */

@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
 import { loadConsortium } from '@cityledger/network';
-import { tokenClaimsSchema } from '../auth/caller';
+import { KNOWN_ROLES, tokenClaimsSchema } from '../auth/caller';
 import { resolveJwtKeys } from '../auth/jwt-keys';
 import { issueToken } from '../auth/token-issuer';
 import { ConfigError, loadGatewayConfig } from '../config/gateway-config';
 
-const USAGE = `usage: npm run token -- --sub <user> --org <MSP ID> --role <role> [--ttl 1h]
+const USAGE = `usage: npm run token -- --sub <user> --org <MSP ID> --role <role> [--did <DID>] [--ttl 1h]
 
 Prints a gateway token signed with the running configuration (the same environment variables and
-data directory as npm start). Roles: citizen, registrar, operator, market-operator, auditor, ngo, admin...
+data directory as npm start).
+  --role  what the user is: ${KNOWN_ROLES.join(', ')}
+  --did   who the user is on the ledger, did:cityledger:<channel>:<id> (land owners and buyers,
+          donors, beneficiaries); it goes into the user's certificate as the did attribute
 `;
 
 /** `90`, `90s`, `15m`, `1h`, `7d` → seconds. */
@@ -27,6 +30,7 @@ function main(): void {
       sub: { type: 'string' },
       org: { type: 'string' },
       role: { type: 'string' },
+      did: { type: 'string' },
       ttl: { type: 'string', default: '1h' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -35,7 +39,12 @@ function main(): void {
     process.stderr.write(USAGE);
     process.exit(values.help ? 0 : 2);
   }
-  const claims = tokenClaimsSchema.safeParse({ sub: values.sub, org: values.org, role: values.role });
+  const claims = tokenClaimsSchema.safeParse({
+    sub: values.sub,
+    org: values.org,
+    role: values.role,
+    ...(values.did !== undefined ? { did: values.did } : {}),
+  });
   if (!claims.success) {
     const issue = claims.error.issues[0]!;
     throw new Error(`--${String(issue.path[0])}: ${issue.message}`);
@@ -54,7 +63,7 @@ function main(): void {
     process.stderr.write(`generated a JWT secret in ${keys.secretFile.path}; the gateway will use it too\n`);
   }
   process.stdout.write(
-    `${issueToken(keys, { userId: values.sub, mspId: values.org, role: values.role }, ttlSeconds(values.ttl))}\n`,
+    `${issueToken(keys, { userId: values.sub, mspId: values.org, role: values.role, ...(claims.data.did ? { did: claims.data.did } : {}) }, ttlSeconds(values.ttl))}\n`,
   );
 }
 

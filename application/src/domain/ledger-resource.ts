@@ -29,7 +29,16 @@ export interface LedgerResourceOperation<P extends AnyObject, Q extends AnyObjec
   mode: 'submit' | 'evaluate';
   /** 201 for creations; default 200. */
   status?: 200 | 201;
-  call(input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> }): LedgerCall;
+  /**
+   * The chaincode call. `clientIdentityId` gives the id chaincode sees for a user of an org on
+   * the channel (`ClientIdentity.getID()`), for records bound to a user's certificate.
+   */
+  call(input: {
+    params: z.infer<P>;
+    query: z.infer<Q>;
+    body: z.infer<B>;
+    clientIdentityId: (mspId: string, userId: string) => Promise<string>;
+  }): LedgerCall | Promise<LedgerCall>;
   /** The URL of a created resource, for the `Location` header. */
   location?(record: unknown, input: { params: z.infer<P>; body: z.infer<B> }): string;
 }
@@ -89,7 +98,14 @@ export class LedgerResources {
           operation.mode === 'submit' ? 'Committed; the record as the chaincode returned it' : 'The record',
       },
       handler: async ({ caller, params, query, body }) => {
-        const call = { channel: channelOf(params), chaincode, ...operation.call({ params, query, body }) };
+        const channel = channelOf(params);
+        const clientIdentityId = (mspId: string, userId: string) =>
+          invoker.clientIdentityId(caller, channel, mspId, userId);
+        const call = {
+          channel,
+          chaincode,
+          ...(await operation.call({ params, query, body, clientIdentityId })),
+        };
         if (operation.mode === 'evaluate') {
           return { body: parseChaincodeResult(await invoker.evaluate(caller, call)) };
         }

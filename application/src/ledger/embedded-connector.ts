@@ -1,3 +1,6 @@
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CommitError,
   type CommittedBlock,
@@ -49,6 +52,22 @@ export interface EmbeddedConnectorOptions {
   submissions: RetryPolicy & { maxConcurrent: number; maxQueued: number };
   /** Chaincodes readiness requires installed; default: every chaincode the consortium defines. */
   requiredChaincodes?: string[];
+}
+
+/** The certificate attributes a caller's ledger identity carries: `role`, and `did` when the token has one. */
+export function ledgerAttributesOf(caller: Caller): Record<string, string> {
+  return { role: caller.role, ...(caller.did ? { did: caller.did } : {}) };
+}
+
+/** `x509::<subject DN>::<issuer DN>` exactly as fabric-shim's `ClientIdentity.getID()` forms it. */
+export function x509IdentityId(certificatePem: string): string {
+  const certificate = new X509Certificate(certificatePem);
+  const dn = (name: string) =>
+    name
+      .split('\n')
+      .map((attribute) => `/${attribute.replace('/', '\\/')}`)
+      .join('');
+  return `x509::${dn(certificate.subject)}::${dn(certificate.issuer)}`;
 }
 
 /** Validation codes that mean "someone else changed what you read": worth re-endorsing. */
@@ -118,8 +137,25 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
   }
 
   private identityOf(caller: Caller): Promise<Signer> {
-    // The network's crypto material keeps the wallet: enrolled once, re-issued when the role changes.
-    return this.network.crypto.enrollUser(caller.mspId, caller.userId, { role: caller.role });
+    // The network's crypto material keeps the wallet: enrolled once, re-issued when the role or
+    // the DID changes (a token without `did` gets a certificate without it, too).
+    return this.network.crypto.enrollUser(caller.mspId, caller.userId, ledgerAttributesOf(caller));
+  }
+
+  async clientIdentityId(mspId: string, userId: string): Promise<string> {
+    this.ensureOpen();
+    try {
+      const org = this.network.crypto.organization(mspId);
+      const stored = join(org.directory, 'users', `${userId}@${org.domain}`, 'msp', 'signcerts');
+      const certificate = existsSync(join(stored, `${userId}-cert.pem`))
+        ? readFileSync(join(stored, `${userId}-cert.pem`), 'utf8')
+        : // Never seen: enrol without attributes; the user's first call re-issues the certificate
+          // with their role, under the same subject and issuer, so the id stays the same.
+          (await this.network.crypto.enrollUser(mspId, userId, {})).certificatePem;
+      return x509IdentityId(certificate);
+    } catch (error) {
+      throw this.translate(error);
+    }
   }
 
   private ensureOpen(): void {

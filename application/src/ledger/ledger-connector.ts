@@ -23,6 +23,12 @@ export interface LedgerConnector {
    * `ConflictError`; too many submissions in flight give a `TooManyRequestsError`.
    */
   submit(caller: Caller, call: ChaincodeCall): Promise<CommittedTransaction>;
+  /**
+   * The id chaincode sees for a user of an organisation (`ClientIdentity.getID()`,
+   * `x509::<subject>::<issuer>`), for transactions that bind a record to a user's certificate
+   * (an energy account's holder). Enrols the user if they never called.
+   */
+  clientIdentityId(mspId: string, userId: string): Promise<string>;
   /** Runs a query on one peer; nothing is ordered. */
   evaluate(caller: Caller, call: ChaincodeCall): Promise<Buffer>;
   /**

@@ -19,8 +19,8 @@ export interface TestGateway {
   url: string;
   running: RunningGateway;
   dataDir: string;
-  /** A valid token for a user of an organisation with a role. */
-  token(sub: string, org: string, role: string): string;
+  /** A valid token for a user of an organisation with a role (and the DID they act for). */
+  token(sub: string, org: string, role: string, did?: string): string;
   /** Real HTTP to the gateway; a string body is sent as is, anything else as JSON. */
   request(
     method: string,
@@ -56,7 +56,8 @@ export async function startTestGateway(
     url,
     running,
     dataDir,
-    token: (sub, org, role) => issueToken(running.jwtKeys, { userId: sub, mspId: org, role }, 3600),
+    token: (sub, org, role, did) =>
+      issueToken(running.jwtKeys, { userId: sub, mspId: org, role, ...(did ? { did } : {}) }, 3600),
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
