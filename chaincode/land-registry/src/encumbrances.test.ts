@@ -1,4 +1,6 @@
+import type { FakeTransaction } from '@cityledger/chaincode-common/dist/testing';
 import { expect } from 'chai';
+import { ChaincodeStub } from 'fabric-shim';
 import {
   ALICE,
   alice,
@@ -67,7 +69,10 @@ describe('land registry: encumbrances', () => {
     expect(await owner()).to.equal(ALICE);
 
     const consented = await registry.submit(bank, (c, ctx) => c.ConsentToTransfer(ctx, 'T-1'));
-    expect(consented.pendingConsents).to.deep.equal([]);
+    // The lender's transaction does not read the buyer's consent, so it cannot count it.
+    expect(consented.pendingConsents).to.deep.equal([{ capacity: 'buyer', did: BOB }]);
+    const transfer = await registry.evaluate(auditor, (c, ctx) => c.GetTransfer(ctx, 'T-1'));
+    expect(transfer.pendingConsents).to.deep.equal([]);
     expect(registry.ledger.lastEvent()!.payload).to.deep.include({
       did: BANK,
       consents: [{ capacity: 'encumbrance-holder', encumbranceId: 'M-1' }],
@@ -191,4 +196,51 @@ describe('land registry: encumbrances', () => {
       'NOT_FOUND: parcel P-404 does not exist',
     );
   });
+
+  it('lets the buyer accept and the lender consent concurrently without touching each other’s keys', async () => {
+    await registerMortgage(registry);
+    await proposeSale(registry);
+    // Both simulate against the same committed state, as endorsements in one block do.
+    const txs = [bob, bank].map((actor) => {
+      const tx = registry.ledger.begin(actor);
+      tx.identity.getAttributeValue.callsFake((name: string) =>
+        name === 'role' ? actor.role! : name === 'did' ? actor.did! : null,
+      );
+      return tx;
+    });
+    await registry.contract.AcceptTransfer(txs[0]!.ctx, 'T-1');
+    await registry.contract.ConsentToTransfer(txs[1]!.ctx, 'T-1');
+    const [accepting, consenting] = txs;
+    for (const [a, b] of [
+      [accepting!, consenting!],
+      [consenting!, accepting!],
+    ]) {
+      for (const written of a.writes.keys()) {
+        expect(readKeys(b).has(written), 'MVCC read conflict').to.equal(false);
+        expect(b.writes.has(written), 'write conflict').to.equal(false);
+        expect(
+          rangePrefixes(b).some((prefix) => written.startsWith(prefix)),
+          'phantom read',
+        ).to.equal(false);
+      }
+    }
+    txs.forEach((tx) => registry.ledger.commit(tx));
+    const transfer = await registry.evaluate(auditor, (c, ctx) => c.GetTransfer(ctx, 'T-1'));
+    expect(transfer.pendingConsents).to.deep.equal([]);
+    await approve();
+    expect(await owner()).to.equal(BOB);
+  });
 });
+
+function readKeys(tx: FakeTransaction): Set<string> {
+  return new Set(tx.stub.getState.args.map((args) => args[0]));
+}
+
+function rangePrefixes(tx: FakeTransaction): string[] {
+  return [
+    ...tx.stub.getStateByPartialCompositeKey.args.map(([objectType, attributes]) =>
+      ChaincodeStub.prototype.createCompositeKey.call(tx.stub, objectType, attributes),
+    ),
+    ...tx.stub.getStateByRange.args.map(([startKey]) => startKey),
+  ];
+}

@@ -61,6 +61,7 @@ import {
   asParty,
   consentsOf,
   consentStatus,
+  partyConsentStatus,
   documentKey,
   encumbranceKey,
   encumbrancesOfLineage,
@@ -326,18 +327,12 @@ export class LandRegistryContract extends Contract {
     if (!transfer.buyers.some((b) => b.did === buyer)) {
       throw new AccessDeniedError(`${buyer} is not a buyer in transfer ${id}`);
     }
-    const status = await consentStatus(ctx, transfer);
-    if (status.given.some((c) => c.capacity === 'buyer' && c.did === buyer)) {
+    const status = await partyConsentStatus(ctx, transfer, buyer);
+    const owed = status.owed.filter((p) => p.capacity === 'buyer');
+    if (owed.length === 0) {
       throw new ConflictError(`${buyer} has already accepted transfer ${id}`);
     }
-    return this.recordConsents(
-      ctx,
-      transfer,
-      buyer,
-      [{ capacity: 'buyer', did: buyer }],
-      status,
-      'TransferAccepted',
-    );
+    return this.recordConsents(ctx, transfer, buyer, owed, status, 'TransferAccepted');
   }
 
   /**
@@ -350,14 +345,14 @@ export class LandRegistryContract extends Contract {
     const did = await requirePartyDid(ctx, 'consent to a transfer');
     const id = parseId('transferId', transferId);
     const transfer = await requireOpenTransfer(ctx, id);
-    const status = await consentStatus(ctx, transfer);
+    const status = await partyConsentStatus(ctx, transfer, did);
     const mine = status.required.filter((p) => p.did === did && p.capacity !== 'buyer');
     if (mine.length === 0) {
       throw new AccessDeniedError(
         `${did} is neither a seller in transfer ${id} nor the holder of an open mortgage or lien on parcel ${transfer.parcelId}`,
       );
     }
-    const owed = status.pending.filter((p) => p.did === did && p.capacity !== 'buyer');
+    const owed = status.owed.filter((p) => p.capacity !== 'buyer');
     if (owed.length === 0) {
       throw new ConflictError(`${did} has already consented to transfer ${id}`);
     }
@@ -940,7 +935,12 @@ export class LandRegistryContract extends Contract {
     }
   }
 
-  /** Records the caller's consents (one key each, see keys.ts) and emits one event. */
+  /**
+   * Records the caller's consents (one key each, see keys.ts) and emits one event. The other
+   * parties' consents are not read, so that parties of one transfer can consent in the same block:
+   * `consents` are the caller's, and `pendingConsents` counts as given only those and the
+   * proposer's (recorded with the proposal). GetTransfer tells what is really still pending.
+   */
   private async recordConsents(
     ctx: Context,
     transfer: StoredTransfer,
@@ -954,7 +954,10 @@ export class LandRegistryContract extends Contract {
       written.push(await writeConsent(ctx, transfer.transferId, party));
     }
     const consents = [...status.given, ...written];
-    const pending = pendingConsents(status.required, consents.map(asParty));
+    const pending = pendingConsents(status.required, [
+      ...consents.map(asParty),
+      { capacity: 'seller', did: transfer.proposedBy },
+    ]);
     emitEvent(ctx, eventName, {
       transferId: transfer.transferId,
       parcelId: transfer.parcelId,

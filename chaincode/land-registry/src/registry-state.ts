@@ -25,7 +25,7 @@ import type {
   ParcelTransfer,
   TransferConsent,
 } from './records';
-import { pendingConsents, requiredConsents, type ConsentParty } from './transfer-consents';
+import { consentSubject, pendingConsents, requiredConsents, type ConsentParty } from './transfer-consents';
 
 /** Lineage deeper than this is a data error rather than a real parcel's history. */
 const MAX_LINEAGE = 500;
@@ -196,6 +196,30 @@ export async function consentStatus(
   const required = requiredConsents(transfer, await openEncumbrancesBurdening(ctx, parcel));
   const given = await consentsOf(ctx, transfer.transferId);
   return { required, given, pending: pendingConsents(required, given.map(asParty)) };
+}
+
+/**
+ * What a transfer requires, and which of the requirements of `did` it has met or still owes. Only the
+ * consent keys of `did` itself are read (point reads): reading the other parties' consents would
+ * make the buyer, co-sellers and lenders of one transfer conflict (phantom or MVCC read) whenever
+ * two of them consent in the same block.
+ */
+export async function partyConsentStatus(
+  ctx: Context,
+  transfer: StoredTransfer,
+  did: string,
+): Promise<{ required: ConsentParty[]; given: TransferConsent[]; owed: ConsentParty[] }> {
+  const parcel = await requireParcel(ctx, transfer.parcelId);
+  const required = requiredConsents(transfer, await openEncumbrancesBurdening(ctx, parcel));
+  const given: TransferConsent[] = [];
+  const owed: ConsentParty[] = [];
+  for (const party of required.filter((p) => p.did === did)) {
+    const key = consentKey(ctx, transfer.transferId, party.capacity, consentSubject(party));
+    const consent = await getJson<TransferConsent>(ctx, key);
+    if (consent?.did === did) given.push(consent);
+    else owed.push(party);
+  }
+  return { required, given, owed };
 }
 
 /** A transfer as clients see it: with its consents and, while open, the consents still missing. */
