@@ -97,6 +97,21 @@ describe('embedded network: ordering, validation and commit', () => {
     expect(await query('Get', ['p-count'])).to.equal('');
   });
 
+  it('re-checks only the part of a range a transaction actually fetched', async () => {
+    const keys = Array.from({ length: 150 }, (_, i) => `pg${String(i).padStart(3, '0')}`);
+    const puts = await Promise.all(keys.map((key) => network.endorse(user, assetCall('Put', [key, 'v']))));
+    await Promise.all(puts.map((tx) => network.submitEndorsed(tx)));
+
+    const beyondFetched = await network.endorse(user, assetCall('FirstOfRange', ['pg', 'ph', 'first-a']));
+    await network.submit(user, assetCall('Put', ['pg120x', 'v']));
+    expect((await network.submitEndorsed(beyondFetched)).result.toString()).to.equal('pg000');
+
+    const withinFetched = await network.endorse(user, assetCall('FirstOfRange', ['pg', 'ph', 'first-b']));
+    await network.submit(user, assetCall('Put', ['pg050x', 'v']));
+    const error = await rejectionOf(network.submitEndorsed(withinFetched));
+    expect(error.validationCodeName).to.equal('PHANTOM_READ_CONFLICT');
+  });
+
   it('marks a transaction without the endorsements its policy requires ENDORSEMENT_POLICY_FAILURE and applies nothing', async () => {
     const error = await rejectionOf(
       network.submit(user, assetCall('Put', ['underendorsed', 'v']), { endorsingOrganizations: ['Org1MSP'] }),

@@ -2,7 +2,7 @@ import { ledger as ledgerProtos, peer } from '@hyperledger/fabric-protos';
 import { HistoryQueryIterator, StateQueryIterator } from 'fabric-shim/lib/iterators';
 import type { ChannelLedger, StateKeyValue } from '../ledger/channel-ledger';
 import type { ReadWriteSetBuilder } from '../protocol/read-write-set-builder';
-import { sha256 } from '../protocol/read-write-set';
+import { type KeyRead, sha256 } from '../protocol/read-write-set';
 import { timestampFromDate } from '../protocol/timestamps';
 import type { ChaincodeResponse } from './contract-chaincode';
 
@@ -29,10 +29,17 @@ export interface SimulationContext {
 /** Results handed to the stub per QueryStateNext round trip, as a peer pages them. */
 const QUERY_PAGE = 100;
 
-interface OpenQuery {
-  kind: 'state' | 'history';
-  results: peer.QueryResultBytes[];
-  offset: number;
+/** Produces the next batch of an open query's results. */
+type FetchPage = () => Promise<{ results: peer.QueryResultBytes[]; more: boolean }>;
+
+/** Serves results that are already in memory a batch at a time. */
+function pagesOf(results: peer.QueryResultBytes[]): FetchPage {
+  let offset = 0;
+  return async () => {
+    const page = results.slice(offset, offset + QUERY_PAGE);
+    offset += page.length;
+    return { results: page, more: offset < results.length };
+  };
 }
 
 /**
@@ -41,7 +48,7 @@ interface OpenQuery {
  * channel's committed state and record the transaction's read/write set.
  */
 export class SimulationHandler {
-  private readonly queries = new Map<string, OpenQuery>();
+  private readonly queries = new Map<string, FetchPage>();
   private nextQueryId = 0;
 
   constructor(
@@ -159,13 +166,14 @@ export class SimulationHandler {
     metadataBytes?: Uint8Array,
   ): Promise<{ iterator: StateQueryIterator; metadata?: { bookmark: string; fetchedRecordsCount: number } }> {
     const { ledger, rwset, peerMspId } = this.context;
-    let records: StateKeyValue[];
+    let response: peer.QueryResponse;
     let responseMetadata: { bookmark: string; fetchedRecordsCount: number } | undefined;
     if (collection) {
       const policy = this.checkReadAccess(collection);
-      records = policy.members.has(peerMspId)
+      const records = policy.members.has(peerMspId)
         ? await ledger.getPrivateDataRange(peerMspId, this.namespace, collection, startKey, endKey)
         : [];
+      response = await this.openQuery(pagesOf(records.map((r) => this.keyValue(r))));
     } else if (metadataBytes && metadataBytes.length > 0) {
       const query = peer.QueryMetadata.deserializeBinary(metadataBytes);
       const pageSize = query.getPagesize();
@@ -173,37 +181,42 @@ export class SimulationHandler {
       const bookmark = query.getBookmark();
       const from = bookmark && bookmark > startKey ? bookmark : startKey;
       const fetched = await ledger.getStateRange(this.namespace, from, endKey, pageSize + 1);
-      records = fetched.slice(0, pageSize);
+      const records = fetched.slice(0, pageSize);
       responseMetadata = { bookmark: fetched[pageSize]?.key ?? '', fetchedRecordsCount: records.length };
       rwset.markPaginatedQuery();
-    } else {
-      records = await ledger.getStateRange(this.namespace, startKey, endKey);
-      // Recorded so validation can re-run the range and detect phantoms.
-      rwset.addRangeQuery(this.namespace, {
-        startKey,
-        endKey,
-        itrExhausted: true,
-        reads: records.map(({ key, record }) => ({ key, version: record.version })),
-      });
-    }
-    const results = records.map(({ key, record }) => {
-      const kv = new ledgerProtos.queryresult.KV();
-      kv.setNamespace(this.namespace);
-      kv.setKey(key);
-      kv.setValue(record.value);
-      const bytes = new peer.QueryResultBytes();
-      bytes.setResultbytes(kv.serializeBinary());
-      return bytes;
-    });
-    const response = this.openQuery('state', results);
-    if (responseMetadata) {
+      response = await this.openQuery(pagesOf(records.map((r) => this.keyValue(r))));
       const meta = new peer.QueryResponseMetadata();
       meta.setBookmark(responseMetadata.bookmark);
       meta.setFetchedRecordsCount(responseMetadata.fetchedRecordsCount);
       response.setMetadata(meta.serializeBinary());
+    } else {
+      // Like a peer, fetch the range a batch at a time and record only what was fetched, so
+      // validation re-checks exactly the part of the range this transaction saw.
+      const range = { startKey, endKey, itrExhausted: false, reads: [] as KeyRead[] };
+      rwset.addRangeQuery(this.namespace, range);
+      let from = startKey;
+      response = await this.openQuery(async () => {
+        const fetched = await ledger.getStateRange(this.namespace, from, endKey, QUERY_PAGE + 1);
+        const page = fetched.slice(0, QUERY_PAGE);
+        range.reads.push(...page.map(({ key, record }) => ({ key, version: record.version })));
+        const next = fetched[QUERY_PAGE];
+        if (next) from = next.key;
+        else range.itrExhausted = true;
+        return { results: page.map((r) => this.keyValue(r)), more: next !== undefined };
+      });
     }
     const iterator = new StateQueryIterator(this, this.context.channel, this.context.txId, response);
     return responseMetadata ? { iterator, metadata: responseMetadata } : { iterator };
+  }
+
+  private keyValue({ key, record }: StateKeyValue): peer.QueryResultBytes {
+    const kv = new ledgerProtos.queryresult.KV();
+    kv.setNamespace(this.namespace);
+    kv.setKey(key);
+    kv.setValue(record.value);
+    const bytes = new peer.QueryResultBytes();
+    bytes.setResultbytes(kv.serializeBinary());
+    return bytes;
   }
 
   async handleGetQueryResult(): Promise<never> {
@@ -227,32 +240,30 @@ export class SimulationHandler {
       this,
       this.context.channel,
       this.context.txId,
-      this.openQuery('history', results),
+      await this.openQuery(pagesOf(results)),
     );
   }
 
-  private openQuery(kind: OpenQuery['kind'], results: peer.QueryResultBytes[]): peer.QueryResponse {
+  private openQuery(fetchPage: FetchPage): Promise<peer.QueryResponse> {
     const id = String(this.nextQueryId++);
-    const query: OpenQuery = { kind, results, offset: 0 };
-    this.queries.set(id, query);
-    return this.nextPage(id, query);
+    this.queries.set(id, fetchPage);
+    return this.nextPage(id, fetchPage);
   }
 
-  private nextPage(id: string, query: OpenQuery): peer.QueryResponse {
-    const page = query.results.slice(query.offset, query.offset + QUERY_PAGE);
-    query.offset += page.length;
+  private async nextPage(id: string, fetchPage: FetchPage): Promise<peer.QueryResponse> {
+    const { results, more } = await fetchPage();
     const response = new peer.QueryResponse();
     response.setId(id);
-    response.setResultsList(page);
-    response.setHasMore(query.offset < query.results.length);
-    if (!response.getHasMore()) this.queries.delete(id);
+    response.setResultsList(results);
+    response.setHasMore(more);
+    if (!more) this.queries.delete(id);
     return response;
   }
 
   async handleQueryStateNext(id: string): Promise<peer.QueryResponse> {
-    const query = this.queries.get(id);
-    if (!query) throw new Error(`query iterator ${id} is not open`);
-    return this.nextPage(id, query);
+    const fetchPage = this.queries.get(id);
+    if (!fetchPage) throw new Error(`query iterator ${id} is not open`);
+    return this.nextPage(id, fetchPage);
   }
 
   async handleQueryStateClose(id: string): Promise<peer.QueryResponse> {

@@ -54,6 +54,17 @@ export class AssetContract extends Contract {
     return count;
   }
 
+  /** Reads only the first key of a range, then writes: the rest of the range is not its business. */
+  @Transaction()
+  async FirstOfRange(ctx: Context, startKey: string, endKey: string, target: string): Promise<string> {
+    const iterator = await ctx.stub.getStateByRange(startKey, endKey);
+    const first = await iterator.next();
+    await iterator.close();
+    const key = first.done ? '' : first.value.key;
+    await ctx.stub.putState(target, Buffer.from(key));
+    return key;
+  }
+
   @Transaction(false)
   @Returns('string')
   async Range(ctx: Context, startKey: string, endKey: string): Promise<string> {

@@ -252,7 +252,10 @@ export class BlockValidator {
         }
       }
       for (const range of ns.rangeQueries) {
-        const current = await view.getStateRange(ns.namespace, range.startKey, range.endKey);
+        // A range the chaincode did not read to the end is re-checked up to the last key it saw.
+        const lastRead = range.reads[range.reads.length - 1];
+        const endKey = range.itrExhausted || !lastRead ? range.endKey : lastRead.key + '\x00';
+        const current = await view.getStateRange(ns.namespace, range.startKey, endKey);
         if (
           !sameRange(
             range.reads,
