@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** Schemas several chaincodes' resources share; the chaincode stays the judge of meaning. */
+
+export const sha256Hex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex characters (SHA-256)')
+  .meta({ description: 'SHA-256 of a document kept off-chain, lower-case hex' });
+
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as EUR')
+  .meta({ description: 'ISO 4217 code, e.g. EUR' });
+
+/** Money in minor units (cents); sent as a JSON integer, passed to the chaincode as its decimal text. */
+export const cents = z
+  .number()
+  .int('must be a whole number of cents')
+  .min(1)
+  .max(1_000_000_000_000)
+  .meta({ description: 'Minor currency units (cents), 1 to 10^12' });
+
+/** A user of a gateway organisation, as tokens name them (`org`, `sub`). */
+export const gatewayUser = z
+  .object({
+    org: z.string().regex(/^[A-Za-z0-9]+MSP$/, 'must be an MSP ID such as CityMSP'),
+    userId: z
+      .string()
+      .regex(/^[A-Za-z0-9._@-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_', '-' or '@'"),
+  })
+  .strict();
+
+/** Optional free text the chaincode stores as given (`''` when absent). */
+export const note = (max: number) => z.string().max(max).optional();
