@@ -31,11 +31,7 @@ export const deviceReadingSchema = z
     metric: z.string().regex(METRIC, 'must be a metric name such as pm2_5'),
     value: z.number().refine(Number.isFinite, 'must be a finite number'),
     unit: z.string().min(1).max(32).optional(),
-    signature: z
-      .string()
-      .min(8)
-      .max(200)
-      .regex(BASE64, 'must be a base64 DER ECDSA signature'),
+    signature: z.string().min(8).max(200).regex(BASE64, 'must be a base64 DER ECDSA signature'),
   })
   .strict();
 
@@ -43,9 +39,7 @@ export type DeviceReading = z.infer<typeof deviceReadingSchema>;
 
 /** The body of `POST /api/v1/iot/readings`; each reading is validated on its own. */
 export function readingsRequestSchema(maxReadings: number) {
-  return z
-    .object({ readings: z.array(z.unknown()).min(1).max(maxReadings) })
-    .strict();
+  return z.object({ readings: z.array(z.unknown()).min(1).max(maxReadings) }).strict();
 }
 
 /** The channel named by a device DID. */

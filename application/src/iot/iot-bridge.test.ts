@@ -1,0 +1,424 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { verifyMerkleProof } from '@cityledger/chaincode-telemetry';
+import { expect } from 'chai';
+import mqtt from 'mqtt';
+import { uniqueId } from '../testing/test-gateway';
+import { leafDataOf } from './canonical-reading';
+import { signReading } from './reading-signature';
+import {
+  type SimulatedDevice,
+  ensureFeed,
+  ensureOrganisationDid,
+  nextReading,
+  registerDevice,
+} from './simulator/device-fleet';
+import { type BridgeGateway, startBridgeGateway } from './testing/bridge-gateway';
+import { ControllableLedger } from './testing/controllable-ledger';
+import { type Tokens, airQualitySensors, landedReading, tokensOf } from './testing/iot-fixtures';
+
+const post = (gateway: BridgeGateway, readings: unknown[]) =>
+  gateway.request('POST', '/api/v1/iot/readings', { body: { readings } });
+
+describe('IoT bridge', function () {
+  this.timeout(60_000);
+
+  describe('ingest, verification and routing', () => {
+    let gateway: BridgeGateway;
+    let tokens: Tokens;
+    let feedId: string;
+    let sensors: SimulatedDevice[];
+
+    before(async () => {
+      gateway = await startBridgeGateway({ iot: { batchMaxWaitMs: 100, batchMaxReadings: 50 } });
+      tokens = tokensOf(gateway);
+      ({ feedId, sensors } = await airQualitySensors(gateway, tokens, 4));
+    });
+    after(() => gateway.stop());
+
+    it('accepts readings signed with the registered key and rejects one signed by another device’s key', async () => {
+      const [sensor, other] = sensors as [SimulatedDevice, SimulatedDevice];
+      const genuine = nextReading(sensor);
+      const forgedBody = {
+        deviceId: sensor.did,
+        seq: sensor.seq++,
+        timestamp: new Date().toISOString(),
+        metric: 'pm2_5',
+        value: 3,
+      };
+      const forged = signReading(forgedBody, other.privateKey);
+      const tampered = { ...nextReading(sensor), value: 99 };
+      const answer = await post(gateway, [genuine, forged, tampered]);
+      expect(answer.status).to.equal(202);
+      expect(answer.body).to.deep.equal({
+        accepted: 1,
+        rejected: [
+          { index: 1, reason: 'bad-signature' },
+          { index: 2, reason: 'bad-signature' },
+        ],
+      });
+      const stored = await gateway.request('GET', `/api/v1/iot/readings/${sensor.did}/${genuine.seq}`);
+      expect(stored.body.reading).to.deep.equal(genuine);
+      const notStored = await gateway.request('GET', `/api/v1/iot/readings/${sensor.did}/${forged.seq}`);
+      expect(notStored.status).to.equal(404);
+    });
+
+    it('rejects a replayed reading as duplicate and an older seq as out-of-order', async () => {
+      const sensor = sensors[1]!;
+      const first = nextReading(sensor);
+      sensor.seq += 3;
+      const later = nextReading(sensor); // seq first + 4
+      expect((await post(gateway, [first, later])).body).to.deep.equal({ accepted: 2, rejected: [] });
+      sensor.seq = first.seq + 1;
+      const skipped = nextReading(sensor); // between the two accepted ones: arrives too late
+      const answer = await post(gateway, [first, later, skipped, later]);
+      expect(answer.body).to.deep.equal({
+        accepted: 0,
+        rejected: [
+          { index: 0, reason: 'duplicate' },
+          { index: 1, reason: 'duplicate' },
+          { index: 2, reason: 'out-of-order' },
+          { index: 3, reason: 'duplicate' },
+        ],
+      });
+      sensor.seq = later.seq + 1;
+    });
+
+    it('rejects unknown devices, metrics a device may not publish and malformed readings', async () => {
+      const sensor = sensors[2]!;
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      const stranger = signReading(
+        {
+          deviceId: 'did:cityledger:civic:nobody',
+          seq: 1,
+          timestamp: new Date().toISOString(),
+          metric: 'pm2_5',
+          value: 1,
+        },
+        privateKey,
+      );
+      const wrongMetric = signReading(
+        {
+          deviceId: sensor.did,
+          seq: sensor.seq++,
+          timestamp: new Date().toISOString(),
+          metric: 'no2',
+          value: 20,
+        },
+        sensor.privateKey,
+      );
+      const future = signReading(
+        {
+          deviceId: sensor.did,
+          seq: sensor.seq++,
+          timestamp: new Date(Date.now() + 3_600_000).toISOString(),
+          metric: 'pm2_5',
+          value: 2,
+        },
+        sensor.privateKey,
+      );
+      const extraField = { ...nextReading(sensor), location: 'pier 4' };
+      const answer = await post(gateway, [
+        stranger,
+        wrongMetric,
+        future,
+        extraField,
+        'text',
+        nextReading(sensor),
+      ]);
+      expect(answer.body).to.deep.equal({
+        accepted: 1,
+        rejected: [
+          { index: 0, reason: 'unknown-device' },
+          { index: 1, reason: 'metric-not-allowed' },
+          { index: 2, reason: 'invalid' },
+          { index: 3, reason: 'invalid' },
+          { index: 4, reason: 'invalid' },
+        ],
+      });
+      const notAList = await gateway.request('POST', '/api/v1/iot/readings', { body: { readings: 'none' } });
+      expect([notAList.status, notAList.body.error.code]).to.deep.equal([400, 'INVALID_ARGUMENT']);
+    });
+
+    it('follows key rotation and deactivation as soon as their blocks commit', async () => {
+      const sensor = sensors[3]!;
+      expect((await post(gateway, [nextReading(sensor)])).body.accepted).to.equal(1);
+      const oldKey = sensor.privateKey;
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      const rotated = await gateway.request('POST', `/api/v1/channels/civic/devices/${sensor.did}/keys`, {
+        token: tokens.cityOperator,
+        body: { publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+      });
+      expect(rotated.status).to.equal(200);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const withOldKey = nextReading(sensor);
+      sensor.privateKey = privateKey;
+      const withNewKey = nextReading(sensor);
+      const signedOld = signReading({ ...withOldKey, signature: undefined } as never, oldKey);
+      const answer = await post(gateway, [signedOld, withNewKey]);
+      expect(answer.body).to.deep.equal({ accepted: 1, rejected: [{ index: 0, reason: 'bad-signature' }] });
+
+      const deactivated = await gateway.request(
+        'POST',
+        `/api/v1/channels/civic/dids/${sensor.did}/deactivation`,
+        {
+          token: tokens.cityOperator,
+          body: { reason: 'stolen' },
+        },
+      );
+      expect(deactivated.status).to.equal(200);
+      expect((await post(gateway, [nextReading(sensor)])).body.rejected).to.deep.equal([
+        { index: 0, reason: 'deactivated-device' },
+      ]);
+    });
+
+    it('anchors telemetry readings with a Merkle proof per reading that verifies against the ledger', async () => {
+      const sensor = sensors[0]!;
+      const values = [10, 12.5, 9, 40, 11, 25, 8];
+      const readings = values.map((value) =>
+        signReading(
+          {
+            deviceId: sensor.did,
+            seq: sensor.seq++,
+            timestamp: new Date().toISOString(),
+            metric: 'pm2_5',
+            value,
+            unit: 'ug/m3',
+          },
+          sensor.privateKey,
+        ),
+      );
+      expect((await post(gateway, readings)).body).to.deep.equal({ accepted: 7, rejected: [] });
+      for (const reading of readings) {
+        const stored = await landedReading(gateway, sensor.did, reading.seq);
+        expect(stored).to.include({ status: 'landed', channel: 'civic', chaincode: 'telemetry', feedId });
+        expect(verifyMerkleProof(leafDataOf(reading), stored.proof, stored.merkleRoot)).to.equal(true);
+        const onLedger = await gateway.request(
+          'POST',
+          `/api/v1/channels/civic/batches/${stored.batchId}/verifications`,
+          {
+            token: tokens.auditor,
+            body: { reading, proof: stored.proof },
+          },
+        );
+        expect(onLedger.body).to.include({ valid: true, merkleRoot: stored.merkleRoot });
+        const batch = await gateway.request('GET', `/api/v1/channels/civic/batches/${stored.batchId}`, {
+          token: tokens.auditor,
+        });
+        expect(batch.body.txId).to.equal(stored.txId);
+        const tx = await gateway.ledger.transaction('civic', stored.txId);
+        expect(tx?.blockNumber).to.equal(stored.blockNumber);
+      }
+      const alerts = await gateway.request('GET', `/api/v1/channels/civic/feeds/${feedId}/alerts`, {
+        token: tokens.auditor,
+      });
+      const ofThisTest = alerts.body.records.filter(
+        (a: { deviceId: string; seq: number }) => a.deviceId === sensor.did && a.seq >= readings[0]!.seq,
+      );
+      expect(ofThisTest.map((a: { seq: number }) => a.seq)).to.deep.equal([readings[3]!.seq]);
+    });
+
+    it('takes readings from a real MQTT client, acknowledging them once stored, and counts rejections', async () => {
+      const sensor = sensors[1]!;
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.bridge.mqttPort}`, {
+        clientId: uniqueId('dev'),
+      });
+      try {
+        const one = nextReading(sensor);
+        await client.publishAsync(`cityledger/civic/${sensor.did}/readings`, JSON.stringify(one), { qos: 1 });
+        const stored = await gateway.request('GET', `/api/v1/iot/readings/${sensor.did}/${one.seq}`);
+        expect(stored.status).to.equal(200);
+        const two = [nextReading(sensor), nextReading(sensor)];
+        const localId = sensor.did.split(':')[3];
+        await client.publishAsync(`cityledger/civic/${localId}/readings`, JSON.stringify(two), { qos: 1 });
+        const forged = signReading(
+          { ...nextReading(sensor), value: 1, signature: undefined } as never,
+          sensors[0]!.privateKey,
+        );
+        await client.publishAsync(`cityledger/civic/${sensor.did}/readings`, JSON.stringify(forged), {
+          qos: 1,
+        });
+        await client.publishAsync(
+          `cityledger/civic/${sensors[0]!.did}/readings`,
+          JSON.stringify(nextReading(sensor)),
+          { qos: 1 },
+        );
+        for (const r of [one, ...two]) {
+          expect((await landedReading(gateway, sensor.did, r.seq)).status).to.equal('landed');
+        }
+        const metrics = await gateway.request('GET', '/metrics');
+        expect(metrics.body).to.match(
+          /cityledger_iot_readings_rejected_total\{transport="mqtt",reason="bad-signature"\} 1\b/,
+        );
+        expect(metrics.body).to.match(
+          /cityledger_iot_readings_rejected_total\{transport="mqtt",reason="invalid"\} 1\b/,
+        );
+        expect(metrics.body).to.match(/cityledger_iot_readings_accepted_total\{transport="mqtt"\} 3\b/);
+      } finally {
+        await client.endAsync();
+      }
+    });
+
+    it('routes meter readings (import_wh/export_wh) to energy-trading', async () => {
+      const owner = await ensureOrganisationDid(
+        gateway,
+        'energy',
+        tokens.utilityRegistrar,
+        'UtilityMSP',
+        'grid-utility',
+      );
+      const submit = (fn: string, args: string[]) =>
+        gateway.request('POST', '/api/v1/channels/energy/chaincodes/energy-trading/transactions', {
+          token: tokens.utilityOperator,
+          body: { function: fn, args },
+        });
+      const credential = await gateway.request('POST', '/api/v1/channels/energy/credentials', {
+        token: tokens.utilityOperator,
+        body: {
+          credentialId: uniqueId('prosumer'),
+          subjectDid: owner,
+          credentialType: 'prosumer',
+          validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+        },
+      });
+      expect(credential.status).to.equal(201);
+      const market = await submit('ConfigureMarket', [
+        JSON.stringify({
+          intervalMinutes: 15,
+          gateClosureMinutes: 5,
+          settlementDelayMinutes: 10,
+          gridTariffCentsPerKwh: 30,
+          feedInTariffCentsPerKwh: 8,
+          gridFeeCentsPerKwh: 4,
+        }),
+      ]);
+      expect(market.status).to.equal(200);
+      const holder = await gateway.ledger.clientIdentityId('UtilityMSP', 'ursula');
+      expect((await submit('OpenAccount', [owner, 'UtilityMSP', holder])).status).to.equal(200);
+      const meterFeed = uniqueId('meters');
+      await ensureFeed(gateway, 'energy', tokens.utilityOperator, {
+        feedId: meterFeed,
+        metrics: [
+          { name: 'import_wh', unit: 'Wh' },
+          { name: 'export_wh', unit: 'Wh' },
+        ],
+        deviceKinds: ['smart-meter'],
+      });
+      const meter = await registerDevice(gateway, tokens.utilityOperator, {
+        channel: 'energy',
+        id: uniqueId('meter'),
+        kind: 'smart-meter',
+        ownerDid: owner,
+        metrics: ['import_wh', 'export_wh'],
+        feedId: meterFeed,
+      });
+      expect((await submit('LinkMeter', [owner, meter.did])).status).to.equal(200);
+
+      const start = Date.now();
+      const readings = [0, 1, 2, 3].map((i) => nextReading(meter, new Date(start + i * 1000)));
+      expect((await post(gateway, readings)).body).to.deep.equal({ accepted: 4, rejected: [] });
+      for (const reading of readings) {
+        const stored = await landedReading(gateway, meter.did, reading.seq);
+        expect(stored, JSON.stringify(stored.refusal ?? {})).to.include({
+          status: 'landed',
+          channel: 'energy',
+          chaincode: 'energy-trading',
+        });
+      }
+      const onLedger = await gateway.request(
+        'POST',
+        '/api/v1/channels/energy/chaincodes/energy-trading/queries',
+        {
+          token: tokens.auditor,
+          body: { function: 'GetMeterReading', args: [meter.did, String(readings[3]!.seq)] },
+        },
+      );
+      expect(onLedger.status).to.equal(200);
+    });
+  });
+
+  describe('delivery through ledger failures', () => {
+    let gateway: BridgeGateway;
+    let ledger: ControllableLedger;
+    let tokens: Tokens;
+    let sensors: SimulatedDevice[];
+    let feedId: string;
+
+    before(async () => {
+      gateway = await startBridgeGateway({
+        iot: {
+          batchMaxWaitMs: 50,
+          batchMaxReadings: 20,
+          outboxMaxReadings: 6,
+          retryBaseMs: 20,
+          retryMaxMs: 200,
+        },
+        wrapLedger: (inner) => (ledger = new ControllableLedger(inner)),
+      });
+      tokens = tokensOf(gateway);
+      ({ feedId, sensors } = await airQualitySensors(gateway, tokens, 2));
+    });
+    after(() => gateway.stop());
+    afterEach(() => {
+      ledger.outage = false;
+      ledger.loseAnswers = 0;
+    });
+
+    it('lands a batch exactly once when the answer to its submission is lost', async () => {
+      const sensor = sensors[0]!;
+      ledger.loseAnswers = 1;
+      const readings = [nextReading(sensor), nextReading(sensor), nextReading(sensor)];
+      expect((await post(gateway, readings)).body.accepted).to.equal(3);
+      await gateway.bridge.drained();
+      const landed = await Promise.all(readings.map((r) => landedReading(gateway, sensor.did, r.seq)));
+      expect(ledger.landings.map((l) => l.outcome)).to.deep.equal(['answer-lost', 'refused']);
+      const batches = await gateway.request('GET', `/api/v1/channels/civic/feeds/${feedId}/batches`, {
+        token: tokens.auditor,
+      });
+      expect(batches.body.records).to.have.length(1);
+      expect(batches.body.records[0]).to.include({
+        count: 3,
+        batchId: landed[0].batchId,
+        txId: landed[0].txId,
+      });
+      expect(new Set(landed.map((l) => l.txId)).size).to.equal(1);
+    });
+
+    it('keeps accepting during an outage up to the outbox bound, then answers 429 and holds MQTT back', async () => {
+      const sensor = sensors[1]!;
+      ledger.outage = true;
+      const accepted = Array.from({ length: 6 }, () => nextReading(sensor));
+      expect((await post(gateway, accepted)).body).to.deep.equal({ accepted: 6, rejected: [] });
+      const refused = nextReading(sensor);
+      const full = await post(gateway, [refused]);
+      expect(full.status).to.equal(429);
+      expect(full.body.error.code).to.equal('SATURATED');
+      expect(full.headers.get('retry-after')).to.equal('5');
+      expect(
+        (await gateway.request('GET', `/api/v1/iot/readings/${sensor.did}/${refused.seq}`)).status,
+      ).to.equal(404);
+
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.bridge.mqttPort}`, {
+        clientId: uniqueId('dev'),
+      });
+      try {
+        let acknowledged = false;
+        const published = client
+          .publishAsync(`cityledger/civic/${sensor.did}/readings`, JSON.stringify(refused), { qos: 1 })
+          .then(() => (acknowledged = true));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(acknowledged, 'PUBACK while the outbox is full').to.equal(false);
+        expect(gateway.bridge.outboxSize).to.equal(6);
+
+        ledger.outage = false;
+        await published;
+        await gateway.bridge.drained();
+        for (const r of [...accepted, refused]) {
+          expect((await landedReading(gateway, sensor.did, r.seq)).status).to.equal('landed');
+        }
+      } finally {
+        await client.endAsync();
+      }
+      expect(ledger.landings.some((l) => l.outcome === 'outage')).to.equal(true);
+    });
+  });
+});

@@ -1,0 +1,177 @@
+import { once } from 'node:events';
+import { type Server, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import Aedes from 'aedes';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from '../observability/logger';
+import type { BridgeMetrics } from './bridge-metrics';
+import type { ReadingIntake } from './reading-intake';
+import { DEVICE_DID } from './reading-schema';
+
+/** `cityledger/{channel}/{deviceId}/readings`; the device segment is its DID or the DID's id part. */
+export const READINGS_TOPIC = /^cityledger\/([^/+#]+)\/([^/+#]+)\/readings$/;
+export const READINGS_SUBSCRIPTION = 'cityledger/+/+/readings';
+
+export interface MqttIngest {
+  /** Port of the embedded broker (undefined when subscribing to an external one). */
+  readonly port?: number;
+  close(): Promise<void>;
+}
+
+/** Whether a reading names the device and channel of the topic it was published on. */
+function matchesTopic(reading: unknown, channel: string, device: string): boolean {
+  const deviceId = (reading as { deviceId?: unknown } | null)?.deviceId;
+  if (typeof deviceId !== 'string') return false;
+  const match = DEVICE_DID.exec(deviceId);
+  return !!match && match[1] === channel && (device === deviceId || device === match[2]);
+}
+
+/**
+ * What both MQTT modes do with a message: a payload is one reading or a JSON array of readings of
+ * the topic's device. The returned promise settles when the accepted readings are on disk — the
+ * moment the bridge may acknowledge (PUBACK) the message. While the outbox is full it stays
+ * pending, and so does reading from that connection: back-pressure down to TCP.
+ */
+class MessageIntake {
+  private closing = false;
+
+  constructor(
+    private readonly intake: ReadingIntake,
+    private readonly maxReadings: number,
+    private readonly retryMs: number,
+    private readonly logger: Logger,
+    private readonly metrics: BridgeMetrics,
+  ) {}
+
+  close(): void {
+    this.closing = true;
+  }
+
+  async handle(topic: string, payload: Buffer): Promise<void> {
+    const [, channel, device] = READINGS_TOPIC.exec(topic) ?? [];
+    let readings: unknown[];
+    try {
+      const parsed = JSON.parse(payload.toString('utf8')) as unknown;
+      readings = Array.isArray(parsed) ? parsed : [parsed];
+    } catch {
+      readings = [];
+    }
+    if (!channel || !device || readings.length === 0 || readings.length > this.maxReadings) {
+      this.metrics.rejected.inc({ transport: 'mqtt', reason: 'invalid' });
+      this.logger.warn('iot: MQTT message rejected', { topic, reason: 'invalid', bytes: payload.length });
+      return;
+    }
+    // A reading published under another device's topic is refused as invalid, by its index.
+    const ofTopic = readings.map((r) => (matchesTopic(r, channel, device) ? r : null));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const verdicts = await this.intake.accept(ofTopic, {
+          transport: 'mqtt',
+          whenFull: 'wait',
+          cancelled: () => this.closing,
+        });
+        for (const { index, reason } of verdicts.rejected) {
+          const reading = ofTopic[index] as { seq?: unknown } | null;
+          this.logger.warn('iot: MQTT reading rejected', { topic, index, seq: reading?.seq, reason });
+        }
+        return;
+      } catch (error) {
+        if (this.closing) throw error;
+        // The ledger could not be asked for a device key: hold the message (and the connection) and retry.
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.logger.warn('iot: MQTT message held back; retrying', { topic, attempt, error: String(error) });
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(this.retryMs * attempt, 10_000)));
+      }
+    }
+  }
+}
+
+export interface MqttIngestOptions {
+  intake: ReadingIntake;
+  maxReadingsPerMessage: number;
+  retryMs: number;
+  logger: Logger;
+  metrics: BridgeMetrics;
+}
+
+/**
+ * The default setup: an embedded broker (aedes) on `port`. Readings are taken in at publish
+ * authorisation, so a QoS 1 PUBACK goes out only once they are durably stored; aedes reads no
+ * further packets from a connection until its current ones are handled.
+ */
+export async function startEmbeddedBroker(
+  options: MqttIngestOptions & { port: number; host: string },
+): Promise<MqttIngest> {
+  const messages = new MessageIntake(
+    options.intake,
+    options.maxReadingsPerMessage,
+    options.retryMs,
+    options.logger,
+    options.metrics,
+  );
+  const broker = new Aedes({
+    authorizePublish: (client, packet, callback) => {
+      if (!client || !packet.topic.startsWith('cityledger/')) {
+        callback(null);
+        return;
+      }
+      messages.handle(packet.topic, Buffer.from(packet.payload)).then(
+        () => callback(null),
+        (error: Error) => callback(error),
+      );
+    },
+  });
+  const server: Server = createServer((socket) => broker.handle(socket));
+  server.listen(options.port, options.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    async close() {
+      messages.close();
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Production: subscribe to any broker at `url` with a persistent session (`clean: false`) and
+ * QoS 1, acknowledging each message only once its readings are stored — unacknowledged ones are
+ * redelivered by the broker after a restart of the gateway.
+ */
+export async function subscribeToBroker(
+  options: MqttIngestOptions & { url: string; clientId: string },
+): Promise<MqttIngest> {
+  const messages = new MessageIntake(
+    options.intake,
+    options.maxReadingsPerMessage,
+    options.retryMs,
+    options.logger,
+    options.metrics,
+  );
+  const client: MqttClient = mqtt.connect(options.url, {
+    clientId: options.clientId,
+    clean: false,
+    reconnectPeriod: 1000,
+  });
+  client.handleMessage = (packet, done) => {
+    messages.handle(packet.topic, Buffer.from(packet.payload as Buffer)).then(
+      () => done(),
+      (error: Error) => done(error),
+    );
+  };
+  client.on('connect', () => {
+    client.subscribe(READINGS_SUBSCRIPTION, { qos: 1 }, (error) => {
+      if (error) options.logger.error('iot: could not subscribe', { url: options.url, error: String(error) });
+    });
+  });
+  client.on('error', (error) => options.logger.warn('iot: MQTT broker connection', { error: String(error) }));
+  return {
+    async close() {
+      messages.close();
+      await client.endAsync(true);
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import { TooManyRequestsError } from '../errors/gateway-errors';
+import type { BridgeStore } from './bridge-store';
+import type { BridgeMetrics, Transport } from './bridge-metrics';
+import type { DeviceRegistry, RegisteredDevice } from './device-registry';
+import type { FeedRoute, FeedRouter } from './feed-router';
+import type { Outbox } from './outbox';
+import type { ReadingProofs } from './reading-proofs';
+import { type DeviceReading, type RejectionReason, deviceReadingSchema } from './reading-schema';
+import { verifyReadingSignature } from './reading-signature';
+import type { SeqClaim, SequenceTracker } from './sequence-tracker';
+
+export interface ReadingRejection {
+  index: number;
+  reason: RejectionReason;
+}
+
+export interface IntakeVerdicts {
+  accepted: number;
+  rejected: ReadingRejection[];
+}
+
+export interface IntakeOptions {
+  transport: Transport;
+  /**
+   * What to do when the outbox cannot take the readings: `refuse` throws a 429
+   * (`TooManyRequestsError`) and stores nothing; `wait` holds the caller until there is room.
+   */
+  whenFull: 'refuse' | 'wait';
+  /** For `wait`: give up (store nothing) once this turns true. */
+  cancelled?: () => boolean;
+}
+
+interface Candidate {
+  index: number;
+  reading: DeviceReading;
+  route: FeedRoute;
+}
+
+/**
+ * The one path from raw readings to the durable outbox, shared by HTTP and MQTT:
+ * schema → device (identity) → metric and feed → signature → sequence → outbox, each reading
+ * judged on its own. Accepted readings are on disk (fsync'ed, with their device's new `seq`)
+ * when `accept` resolves — only then may the transport acknowledge them.
+ */
+export class ReadingIntake {
+  constructor(
+    private readonly deps: {
+      store: BridgeStore;
+      registry: DeviceRegistry;
+      feeds: FeedRouter;
+      sequences: SequenceTracker;
+      outbox: Outbox;
+      proofs: ReadingProofs;
+      metrics: BridgeMetrics;
+      maxClockSkewMs: number;
+      now?: () => number;
+    },
+  ) {}
+
+  /**
+   * @throws TooManyRequestsError when the outbox is full and `whenFull` is `refuse`;
+   *   LedgerUnavailableError when device keys are needed and the ledger cannot be asked.
+   */
+  async accept(raw: readonly unknown[], options: IntakeOptions): Promise<IntakeVerdicts> {
+    const { outbox, metrics } = this.deps;
+    if (options.whenFull === 'refuse' && outbox.isFull) throw this.outboxFull(options.transport);
+    const rejected: ReadingRejection[] = [];
+    const reject = (index: number, reason: RejectionReason) => rejected.push({ index, reason });
+
+    const parsed: Array<{ index: number; reading: DeviceReading }> = [];
+    raw.forEach((value, index) => {
+      const result = deviceReadingSchema.safeParse(value);
+      if (result.success) parsed.push({ index, reading: result.data });
+      else reject(index, 'invalid');
+    });
+
+    const devices = new Map<string, Promise<RegisteredDevice | undefined>>();
+    for (const { reading } of parsed) {
+      if (!devices.has(reading.deviceId))
+        devices.set(reading.deviceId, this.deps.registry.lookup(reading.deviceId));
+    }
+    const latestAllowed = (this.deps.now ?? Date.now)() + this.deps.maxClockSkewMs;
+    const checks = await Promise.all(
+      parsed.map(async ({ index, reading }): Promise<Candidate | undefined> => {
+        const device = await devices.get(reading.deviceId)!;
+        if (!device) return void reject(index, 'unknown-device');
+        if (!device.active) return void reject(index, 'deactivated-device');
+        if (Date.parse(reading.timestamp) > latestAllowed) return void reject(index, 'invalid');
+        if (!device.metrics.has(reading.metric)) return void reject(index, 'metric-not-allowed');
+        const feed = await this.deps.feeds.feed(device.channel, device.feedId);
+        if (!feed || !feed.metrics.has(reading.metric) || !feed.deviceKinds.has(device.kind)) {
+          return void reject(index, 'metric-not-allowed');
+        }
+        const key = this.deps.registry.keyAt(device, reading.timestamp);
+        if (!key || !(await verifyReadingSignature(reading, key.key)))
+          return void reject(index, 'bad-signature');
+        return { index, reading, route: this.deps.feeds.routeOf(feed) };
+      }),
+    );
+    const candidates = checks.filter((c): c is Candidate => c !== undefined);
+
+    let reserved = candidates.length;
+    if (reserved > 0) {
+      if (options.whenFull === 'refuse') {
+        if (!outbox.tryReserve(reserved)) throw this.outboxFull(options.transport);
+      } else {
+        const waited = outbox.isFull;
+        if (waited) metrics.backPressure.inc({ transport: options.transport });
+        if (!(await outbox.reserve(reserved, options.cancelled ?? (() => false)))) {
+          throw this.outboxFull(options.transport);
+        }
+      }
+    }
+
+    // From the claims to the write call nothing awaits: claims and writes keep the same order.
+    const claims: SeqClaim[] = [];
+    const accepted: Candidate[] = [];
+    const stale: Candidate[] = [];
+    const claimedHere = new Set<string>();
+    for (const candidate of candidates.sort((a, b) => a.index - b.index)) {
+      const { deviceId, seq } = candidate.reading;
+      const claim = this.deps.sequences.claim(deviceId, seq);
+      if (claim) {
+        claims.push(claim);
+        accepted.push(candidate);
+        claimedHere.add(`${deviceId}/${seq}`);
+      } else if (claimedHere.has(`${deviceId}/${seq}`)) {
+        reject(candidate.index, 'duplicate');
+      } else {
+        stale.push(candidate);
+      }
+    }
+    outbox.release(reserved - accepted.length);
+    reserved = accepted.length;
+
+    let written: Promise<void> = Promise.resolve();
+    let entries: ReturnType<Outbox['stage']>['entries'] = [];
+    if (accepted.length > 0) {
+      const acceptedAt = new Date().toISOString();
+      const staged = outbox.stage(
+        accepted.map(({ reading, route }) => ({ reading, route, status: 'pending' as const, acceptedAt })),
+      );
+      entries = staged.entries;
+      written = this.deps.store.write([
+        ...staged.operations,
+        ...this.deps.sequences.persistOperations(claims),
+      ]);
+    }
+    const staleReasons = Promise.all(
+      stale.map(async (c) =>
+        reject(
+          c.index,
+          await this.deps.sequences.staleReason(this.deps.proofs, c.reading.deviceId, c.reading.seq),
+        ),
+      ),
+    );
+    try {
+      await written;
+    } catch (error) {
+      for (const claim of claims.reverse()) this.deps.sequences.release(claim);
+      outbox.release(reserved);
+      throw error;
+    }
+    if (entries.length > 0) outbox.enqueue(entries);
+    await staleReasons;
+
+    metrics.accepted.inc({ transport: options.transport }, accepted.length);
+    for (const r of rejected) metrics.rejected.inc({ transport: options.transport, reason: r.reason });
+    return { accepted: accepted.length, rejected: rejected.sort((a, b) => a.index - b.index) };
+  }
+
+  private outboxFull(transport: Transport): TooManyRequestsError {
+    this.deps.metrics.backPressure.inc({ transport });
+    return new TooManyRequestsError(
+      'SATURATED',
+      `the IoT outbox holds ${this.deps.outbox.size} readings not yet on the ledger (its bound is ${this.deps.outbox.maxReadings}); retry later`,
+      5,
+    );
+  }
+}

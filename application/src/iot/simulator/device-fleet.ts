@@ -1,0 +1,212 @@
+import { type KeyObject, generateKeyPairSync, randomInt } from 'node:crypto';
+import type { DeviceReading } from '../reading-schema';
+import { signReading } from '../reading-signature';
+
+/** Real HTTP to a gateway (what the simulator and the tests use to set devices up). */
+export interface GatewayApi {
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown },
+  ): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers
+}
+
+export function gatewayApi(url: string): GatewayApi {
+  return {
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = {};
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      if (options.body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers,
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text,
+      };
+    },
+  };
+}
+
+export class SetupError extends Error {}
+
+function expectStatus(answer: { status: number; body: unknown }, allowed: number[], what: string): void {
+  if (!allowed.includes(answer.status)) {
+    throw new SetupError(`${what}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+}
+
+/**
+ * The organisation DID of the caller's MSP on `channel` (devices need an owner): registered with
+ * `id` if the MSP has none yet.
+ */
+export async function ensureOrganisationDid(
+  api: GatewayApi,
+  channel: string,
+  token: string,
+  mspId: string,
+  id: string,
+): Promise<string> {
+  const list = await api.request('GET', `/api/v1/channels/${channel}/dids?type=organisation&pageSize=200`, {
+    token,
+  });
+  expectStatus(list, [200], `listing organisations on ${channel}`);
+  const records = (list.body.records ?? list.body.result?.records ?? []) as Array<{
+    did: string;
+    controller: string;
+  }>;
+  const existing = records.find((r) => r.controller === mspId);
+  if (existing) return existing.did;
+  const created = await api.request('POST', `/api/v1/channels/${channel}/organisations`, {
+    token,
+    body: { id, name: `${mspId} (${id})` },
+  });
+  expectStatus(created, [201], `registering organisation ${id} on ${channel}`);
+  return `did:cityledger:${channel}:${id}`;
+}
+
+export interface FeedSpec {
+  feedId: string;
+  description?: string;
+  metrics: Array<{ name: string; unit: string }>;
+  deviceKinds: string[];
+  thresholds?: Array<{ metric: string; comparison: 'gt' | 'gte' | 'lt' | 'lte'; limit: number }>;
+}
+
+/** Creates the feed unless it exists. */
+export async function ensureFeed(
+  api: GatewayApi,
+  channel: string,
+  token: string,
+  feed: FeedSpec,
+): Promise<void> {
+  const answer = await api.request('POST', `/api/v1/channels/${channel}/feeds`, { token, body: feed });
+  expectStatus(answer, [201, 409], `creating feed ${feed.feedId} on ${channel}`);
+}
+
+/** A device as the simulator drives it: its DID, its private key and where it is in its sequence. */
+export interface SimulatedDevice {
+  did: string;
+  channel: string;
+  kind: string;
+  metrics: string[];
+  feedId: string;
+  privateKey: KeyObject;
+  publicKeyPem: string;
+  /** The next `seq` to send. */
+  seq: number;
+  /** Meters: cumulative registers in Wh. */
+  registers: { import_wh: number; export_wh: number };
+}
+
+export interface DeviceSpec {
+  channel: string;
+  id: string;
+  kind: string;
+  ownerDid: string;
+  metrics: string[];
+  feedId: string;
+}
+
+/** Registers a device with a fresh P-256 key through the gateway's identity resource. */
+export async function registerDevice(
+  api: GatewayApi,
+  token: string,
+  spec: DeviceSpec,
+): Promise<SimulatedDevice> {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const answer = await api.request('POST', `/api/v1/channels/${spec.channel}/devices`, {
+    token,
+    body: {
+      id: spec.id,
+      kind: spec.kind,
+      ownerDid: spec.ownerDid,
+      publicKeyPem,
+      metrics: spec.metrics,
+      feedId: spec.feedId,
+    },
+  });
+  expectStatus(answer, [201], `registering device ${spec.id}`);
+  return {
+    did: `did:cityledger:${spec.channel}:${spec.id}`,
+    channel: spec.channel,
+    kind: spec.kind,
+    metrics: spec.metrics,
+    feedId: spec.feedId,
+    privateKey,
+    publicKeyPem,
+    seq: 1,
+    registers: { import_wh: 1_000_000, export_wh: 250_000 },
+  };
+}
+
+/** A random whole number in [min, max]. */
+const between = (min: number, max: number) => randomInt(min, max + 1);
+
+const SENSOR_VALUES: Record<string, () => number> = {
+  pm2_5: () => between(50, 350) / 10,
+  no2: () => between(10, 70),
+  water_level_cm: () => between(120, 160),
+  noise_db: () => between(40, 85),
+};
+const UNITS: Record<string, string> = {
+  pm2_5: 'ug/m3',
+  no2: 'ug/m3',
+  water_level_cm: 'cm',
+  noise_db: 'dB',
+  import_wh: 'Wh',
+  export_wh: 'Wh',
+};
+
+/**
+ * The device's next signed reading, timestamped `at`. A meter publishes its registers in turn
+ * (import_wh, export_wh, import_wh, …), each a cumulative integer that never decreases.
+ */
+export function nextReading(device: SimulatedDevice, at: Date = new Date()): DeviceReading {
+  const seq = device.seq++;
+  const metric = device.metrics[(seq - 1) % device.metrics.length]!;
+  let value: number;
+  if (metric === 'import_wh' || metric === 'export_wh') {
+    device.registers[metric] += between(0, metric === 'import_wh' ? 40 : 15);
+    value = device.registers[metric];
+  } else {
+    value = (SENSOR_VALUES[metric] ?? (() => between(0, 100)))();
+  }
+  return signReading(
+    {
+      deviceId: device.did,
+      seq,
+      timestamp: at.toISOString(),
+      metric,
+      value,
+      ...(UNITS[metric] ? { unit: UNITS[metric] } : {}),
+    },
+    device.privateKey,
+  );
+}
+
+/** The city's demo feeds: air quality on civic (City), smart meters on energy (Utility). */
+export const AIR_QUALITY_FEED: FeedSpec = {
+  feedId: 'air-quality',
+  description: 'Air quality sensors (simulated)',
+  metrics: [
+    { name: 'pm2_5', unit: 'ug/m3' },
+    { name: 'no2', unit: 'ug/m3' },
+  ],
+  deviceKinds: ['air-quality-sensor'],
+  thresholds: [{ metric: 'pm2_5', comparison: 'gt', limit: 25 }],
+};
+
+export const SMART_METER_FEED: FeedSpec = {
+  feedId: 'smart-meters',
+  description: 'Smart meter registers (simulated)',
+  metrics: [
+    { name: 'import_wh', unit: 'Wh' },
+    { name: 'export_wh', unit: 'Wh' },
+  ],
+  deviceKinds: ['smart-meter'],
+};
