@@ -49,6 +49,7 @@ function asGatewayError(error: unknown, bodyLimitBytes: number): GatewayError | 
   const type = (error as { type?: string } | null)?.type;
   if (type === 'entity.too.large') return new PayloadTooLargeError(bodyLimitBytes);
   if (type === 'entity.parse.failed') return new InvalidInputError('body', 'is not valid JSON');
+  if (error instanceof URIError) return new InvalidInputError('path', 'is not valid percent-encoded UTF-8');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new InvalidInputError('body', 'must be UTF-8 encoded JSON');
   }
