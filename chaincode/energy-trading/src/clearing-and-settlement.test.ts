@@ -50,16 +50,16 @@ async function deliver({ ledger, meters }: MarketFixture): Promise<void> {
   const end = '2025-01-01T10:15:00Z';
   const names = ['ada', 'bob', 'dan', 'eve'];
   await ledger.submit(at('2025-01-01T10:01:00Z'), (ctx) =>
-    contract.SubmitMeterReadings(ctx, JSON.stringify(names.map((n) => meters[n].read(start)))),
+    contract.SubmitMeterReadings(ctx, JSON.stringify(names.flatMap((n) => meters[n].readRegisters(start)))),
   );
   await ledger.submit(at('2025-01-01T10:16:00Z'), (ctx) =>
     contract.SubmitMeterReadings(
       ctx,
       JSON.stringify([
-        meters.ada.read(end, { importWh: 3000 }),
-        meters.bob.read(end, { importWh: 1800 }),
-        meters.dan.read(end, { exportWh: 2000 }),
-        meters.eve.read(end, { importWh: 100, exportWh: 2600 }),
+        ...meters.ada.readRegisters(end, { importWh: 3000 }),
+        ...meters.bob.readRegisters(end, { importWh: 1800 }),
+        ...meters.dan.readRegisters(end, { exportWh: 2000 }),
+        ...meters.eve.readRegisters(end, { importWh: 100, exportWh: 2600 }),
       ]),
     ),
   );
@@ -273,7 +273,7 @@ describe('EnergyTradingContract — clearing and settlement', () => {
         netCents: 40,
         balanceAfterCents: 40,
         meterCount: 1,
-        readingCount: 1,
+        readingCount: 2,
       });
       expect(dan.trades).to.deep.equal([
         {
@@ -302,6 +302,51 @@ describe('EnergyTradingContract — clearing and settlement', () => {
       expect(
         statements.records.map((s: SettlementStatement) => [s.interval, s.surplusWh, s.surplusCents]),
       ).to.deep.equal([[INTERVAL, 500, 4]]);
+    });
+
+    it('counts no energy through a register before its first reading, its baseline', async () => {
+      const fixture = await exampleMarket();
+      const { ledger, meters } = fixture;
+      await ledger.submit(at(CLEAR_AT), (ctx) => contract.ClearInterval(ctx, INTERVAL));
+      // Dan's meter reports only its import register at the start: export has no baseline yet.
+      await ledger.submit(at('2025-01-01T10:01:00Z'), (ctx) =>
+        contract.SubmitMeterReadings(
+          ctx,
+          JSON.stringify([meters.dan.read('import_wh', '2025-01-01T10:00:00Z')]),
+        ),
+      );
+      const end = [
+        meters.dan.read('import_wh', '2025-01-01T10:15:00Z'),
+        meters.dan.read('export_wh', '2025-01-01T10:15:00Z', 52_000),
+      ];
+      await ledger.submit(at('2025-01-01T10:16:00Z'), (ctx) =>
+        contract.SubmitMeterReadings(ctx, JSON.stringify(end)),
+      );
+      await ledger.submit(at(SETTLE_AT), (ctx) => contract.SettleInterval(ctx, INTERVAL));
+      const dan = (await ledger.evaluate(auditor, (ctx) =>
+        contract.GetSettlementStatement(ctx, INTERVAL, did('dan')),
+      )) as SettlementStatement;
+      expect(dan).to.deep.include({
+        soldWh: 2500,
+        exportWh: 0,
+        importWh: 0,
+        readingCount: 2,
+        deliveredWh: 0,
+        shortfallWh: 2500,
+        shortfallCents: 75,
+        netCents: 55 - 75,
+      });
+      // From its baseline on, the register counts: 600 Wh more in the next interval.
+      await ledger.submit(at('2025-01-01T10:31:00Z'), (ctx) =>
+        contract.SubmitMeterReadings(
+          ctx,
+          JSON.stringify([meters.dan.read('export_wh', '2025-01-01T10:30:00Z', 600)]),
+        ),
+      );
+      const next = await ledger.evaluate(auditor, (ctx) =>
+        contract.GetMeterReading(ctx, did('meter-dan'), '4'),
+      );
+      expect(next).to.include({ interval: '2025-01-01T10:15:00.000Z', exportWh: 52_600, exportDeltaWh: 600 });
     });
 
     it('proves that energy and money reconcile, per interval and for the whole market', async () => {

@@ -41,7 +41,10 @@ interface FakeDevice {
   ownerDid: string;
   status: string;
   keys: FakeKey[];
+  metrics: string[];
 }
+
+export type MeterMetric = 'import_wh' | 'export_wh';
 
 /** Answers the identity chaincode queries energy-trading makes: IsCredentialValid and GetDid. */
 export class FakeIdentity {
@@ -66,7 +69,7 @@ export class FakeIdentity {
           didType: 'device',
           status: device.status,
           verificationKeys: device.keys.map(({ privateKey: _p, ...key }) => key),
-          device: { kind: device.kind, ownerDid: device.ownerDid, metrics: ['energy_wh'], feedId: 'meters' },
+          device: { kind: device.kind, ownerDid: device.ownerDid, metrics: device.metrics, feedId: 'meters' },
         });
       }
       return { status: 500, message: `unexpected identity call ${fn}` };
@@ -80,9 +83,15 @@ export class FakeIdentity {
   registerMeter(
     meterDid: string,
     ownerDid: string,
-    opts: { kind?: string; validFrom?: string } = {},
+    opts: { kind?: string; validFrom?: string; metrics?: string[] } = {},
   ): MeterSimulator {
-    const device: FakeDevice = { kind: opts.kind ?? 'smart-meter', ownerDid, status: 'active', keys: [] };
+    const device: FakeDevice = {
+      kind: opts.kind ?? 'smart-meter',
+      ownerDid,
+      status: 'active',
+      keys: [],
+      metrics: opts.metrics ?? ['import_wh', 'export_wh'],
+    };
     this.devices.set(meterDid, device);
     const meter = new MeterSimulator(meterDid, device);
     meter.rotateKey(opts.validFrom ?? '2024-01-01T00:00:00.000Z');
@@ -90,11 +99,14 @@ export class FakeIdentity {
   }
 }
 
-/** A smart meter: cumulative registers, a sequence counter and a P-256 key. */
+/**
+ * A smart meter: two cumulative registers, one sequence counter across both and a P-256 key. It
+ * publishes each register as a generic device reading `{deviceId, seq, timestamp, metric, value,
+ * unit?, signature}`.
+ */
 export class MeterSimulator {
   seq = 0;
-  importWh = 0;
-  exportWh = 0;
+  readonly registers: Record<MeterMetric, number> = { import_wh: 0, export_wh: 0 };
 
   constructor(
     readonly did: string,
@@ -121,18 +133,29 @@ export class MeterSimulator {
     this.device.status = 'deactivated';
   }
 
-  /** The next signed reading after the registers moved by the given Wh. */
-  read(timestamp: string, moved: { importWh?: number; exportWh?: number } = {}): Record<string, unknown> {
+  /** The next signed reading of one register, after it rose by `movedWh`. */
+  read(metric: MeterMetric, timestamp: string, movedWh = 0): Record<string, unknown> {
     this.seq += 1;
-    this.importWh += moved.importWh ?? 0;
-    this.exportWh += moved.exportWh ?? 0;
+    this.registers[metric] += movedWh;
     return this.signed({
       deviceId: this.deviceId,
       seq: this.seq,
       timestamp,
-      importWh: this.importWh,
-      exportWh: this.exportWh,
+      metric,
+      value: this.registers[metric],
+      unit: 'Wh',
     });
+  }
+
+  /** Both registers read at one instant, as a meter publishes them at an interval boundary. */
+  readRegisters(
+    timestamp: string,
+    moved: { importWh?: number; exportWh?: number } = {},
+  ): Record<string, unknown>[] {
+    return [
+      this.read('import_wh', timestamp, moved.importWh),
+      this.read('export_wh', timestamp, moved.exportWh),
+    ];
   }
 
   signed(reading: Record<string, unknown>, at = reading.timestamp as string): Record<string, unknown> {

@@ -153,7 +153,10 @@ export class EnergyTradingContract extends Contract {
 
   // ---------------------------------------------------------------- meter readings
 
-  /** Accepts a JSON array of signed readings `{deviceId, seq, timestamp, importWh, exportWh, signature}`. */
+  /**
+   * Accepts a JSON array of signed device readings `{deviceId, seq, timestamp, metric, value, unit?,
+   * signature}`, each reporting one register of a smart meter: metric `import_wh` or `export_wh`.
+   */
   @Transaction()
   @Returns('MeterReadingBatchResult')
   async SubmitMeterReadings(ctx: Context, readingsJson: string): Promise<MeterReadingBatchResult> {

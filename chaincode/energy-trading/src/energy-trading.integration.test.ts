@@ -34,6 +34,7 @@ import type {
   IntervalReconciliation,
   MarketReconciliation,
   MarketResult,
+  MeterReading,
   ProsumerAccount,
   SettlementStatement,
 } from './records';
@@ -115,11 +116,15 @@ function holderIdOf(user: Signer): string {
   return new ClientIdentity(stub as unknown as ChaincodeStub).getID();
 }
 
-/** A smart meter: cumulative registers, a sequence counter and its P-256 key. */
+type MeterMetric = 'import_wh' | 'export_wh';
+
+/**
+ * A smart meter: two cumulative registers, one sequence counter across both and its P-256 key. It
+ * publishes each register as a generic device reading, as the IoT bridge forwards it.
+ */
 class Meter {
   seq = 0;
-  importWh = 0;
-  exportWh = 0;
+  readonly registers: Record<MeterMetric, number> = { import_wh: 0, export_wh: 0 };
   readonly publicKeyPem: string;
   private readonly privateKey: KeyObject;
 
@@ -129,17 +134,23 @@ class Meter {
     this.publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   }
 
-  /** The next reading, signed over the canonical JSON of everything but the signature. */
-  read(timestamp: string, moved = { importWh: 0, exportWh: 0 }): Record<string, unknown> {
+  /** Both registers read at `timestamp`, after they moved; each reading signed on its own. */
+  readRegisters(timestamp: string, moved = { importWh: 0, exportWh: 0 }): Record<string, unknown>[] {
+    this.registers.import_wh += moved.importWh;
+    this.registers.export_wh += moved.exportWh;
+    return (['import_wh', 'export_wh'] as const).map((metric) => this.read(metric, timestamp));
+  }
+
+  /** The next reading of one register, signed over the canonical JSON of everything but the signature. */
+  private read(metric: MeterMetric, timestamp: string): Record<string, unknown> {
     this.seq += 1;
-    this.importWh += moved.importWh;
-    this.exportWh += moved.exportWh;
     const reading = {
       deviceId: this.did,
       seq: this.seq,
       timestamp,
-      importWh: this.importWh,
-      exportWh: this.exportWh,
+      metric,
+      value: this.registers[metric],
+      unit: 'Wh',
     };
     const signature = sign('sha256', Buffer.from(canonicalJson(reading)), this.privateKey);
     return { ...reading, signature: signature.toString('base64') };
@@ -227,7 +238,7 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
       'smart-meter',
       did(name),
       meter.publicKeyPem,
-      '["energy_wh"]',
+      '["import_wh","export_wh"]',
       'meters',
     ]);
     await submit(operator, 'OpenAccount', [did(name), prosumer.holderMspId, holderIdOf(holder)]);
@@ -259,7 +270,7 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
     // Baselines: what the registers held before the interval is never traded.
     const now = new Date().toISOString();
     await submit(operator, 'SubmitMeterReadings', [
-      JSON.stringify(PROSUMERS.map(({ name }) => meters.get(name)!.read(now))),
+      JSON.stringify(PROSUMERS.flatMap(({ name }) => meters.get(name)!.readRegisters(now))),
     ]);
   });
 
@@ -285,13 +296,14 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
 
       const end = intervalStart + MARKET.intervalMinutes * MINUTE;
       setClock(end + MARKET.settlementDelayMinutes * MINUTE + 1000);
-      // The IoT bridge forwards each meter's reading at the interval end, one batch per meter.
+      // The IoT bridge forwards each meter's two register readings at the interval end, one batch
+      // per meter.
       const batches = await Promise.all(
         PROSUMERS.map(({ name, moved }) =>
           network.endorse(
             operator,
             request('SubmitMeterReadings', [
-              JSON.stringify([meters.get(name)!.read(new Date(end).toISOString(), moved)]),
+              JSON.stringify(meters.get(name)!.readRegisters(new Date(end).toISOString(), moved)),
             ]),
           ),
         ),
@@ -397,6 +409,27 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
       }
       const book = await evaluate<{ records: EnergyOrder[] }>('GetOrderBook', [interval, '', '']);
       expect(book.records.map((o) => o.orderId)).to.deep.equal(['B1', 'B2', 'B3', 'S1', 'S2', 'S3']);
+    });
+
+    it('stores each signed register reading with the other register carried forward', async () => {
+      const end = new Date(intervalStart + MARKET.intervalMinutes * MINUTE).toISOString();
+      const readings = await Promise.all(
+        ['3', '4'].map((seq) => evaluate<MeterReading>('GetMeterReading', [did('meter-eve'), seq])),
+      );
+      expect(
+        readings.map((r) => [r.metric, r.value, r.importWh, r.exportWh, r.importDeltaWh, r.exportDeltaWh]),
+      ).to.deep.equal([
+        ['import_wh', 100, 100, 0, 100, 0],
+        ['export_wh', 2600, 100, 2600, 0, 2600],
+      ]);
+      for (const reading of readings) {
+        expect(reading).to.include({
+          timestamp: end,
+          interval,
+          unit: 'Wh',
+          keyId: `${did('meter-eve')}#key-1`,
+        });
+      }
     });
 
     it('commits concurrent reading batches of different meters all as VALID', async () => {
@@ -507,7 +540,7 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
       await expectAccessDenied(holderOf('ada'), 'ClearInterval', [openInterval()]);
       await expectAccessDenied(cityOperator, 'Deposit', [did('ada'), 'dep-city', '500', 'bank']);
       await expectAccessDenied(cityOperator, 'SubmitMeterReadings', [
-        JSON.stringify([new Meter(did('meter-ada')).read(new Date().toISOString())]),
+        JSON.stringify(new Meter(did('meter-ada')).readRegisters(new Date().toISOString())),
       ]);
     });
 

@@ -1,6 +1,6 @@
 /**
  * What energy-trading needs to know about a smart meter from the identity chaincode: its kind, owner,
- * status and keys. The common identity client answers only validity questions (IsDidValid,
+ * status, keys and the metrics it may publish. The common identity client answers only validity questions (IsDidValid,
  * IsCredentialValid), so the device document is read with identity's `GetDid` query.
  */
 import {
@@ -25,6 +25,8 @@ export interface MeterDevice {
   status: string;
   ownerDid: string;
   keys: DeviceKey[];
+  /** The metrics identity lets the device publish (its feed's metrics). */
+  metrics: string[];
 }
 
 interface DidDocumentAnswer {
@@ -32,7 +34,7 @@ interface DidDocumentAnswer {
   didType?: unknown;
   status?: unknown;
   verificationKeys?: unknown;
-  device?: { kind?: unknown; ownerDid?: unknown };
+  device?: { kind?: unknown; ownerDid?: unknown; metrics?: unknown };
 }
 
 /** Reads `did` from identity and checks it is a smart meter; `field` names the argument in errors. */
@@ -49,6 +51,9 @@ export async function readMeterDevice(ctx: Context, field: string, did: string):
     status: String(doc.status),
     ownerDid: String(doc.device.ownerDid),
     keys: doc.verificationKeys as DeviceKey[],
+    metrics: Array.isArray(doc.device.metrics)
+      ? doc.device.metrics.filter((m): m is string => typeof m === 'string')
+      : [],
   };
 }
 
@@ -56,6 +61,10 @@ export function requireActiveMeter(meter: MeterDevice): void {
   if (meter.status !== 'active') {
     throw new ConflictError(`meter ${meter.did} is ${meter.status}`);
   }
+}
+
+export function mayPublish(meter: MeterDevice, metric: string): boolean {
+  return meter.metrics.includes(metric);
 }
 
 /** The key that was valid when the reading was taken (validFrom <= t < validUntil), as identity defines it. */

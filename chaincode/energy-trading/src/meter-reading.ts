@@ -1,26 +1,30 @@
 /**
- * Signed smart-meter readings as the IoT bridge forwards them:
- * `{deviceId, seq, timestamp, importWh, exportWh, signature}` — cumulative import and export
- * registers in Wh. The signature is ECDSA P-256 / SHA-256, base64 DER, over the canonical JSON (sorted
- * keys, no whitespace) of the reading without `signature`, exactly as the device sent it (the same
- * rule the bridge uses for every device reading).
+ * Smart-meter readings in the one reading format of every CityLedger device (MISSION §6):
+ * `{deviceId, seq, timestamp, metric, value, unit?, signature}`. A meter publishes each of its two
+ * cumulative registers as its own reading — metric `import_wh` or `export_wh`, value the register in
+ * Wh — numbered by one `seq` per meter across both. The signature is ECDSA P-256 / SHA-256, base64
+ * DER, over the canonical JSON (sorted keys, no whitespace) of the reading without `signature`,
+ * exactly as the device sent it: the bridge, this contract and any auditor check the same bytes.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import {
   canonicalJson,
   formatDid,
   InvalidArgumentError,
+  parseEnum,
   parseIdOrDid,
+  parseInteger,
   parseIsoTimestamp,
   parseJsonObject,
-  parseNonNegativeInteger,
-  parsePositiveInteger,
   parseString,
 } from '@cityledger/chaincode-common';
 
 /** Register values up to 10^15 Wh (a million GWh) keep every sum a safe integer. */
 export const MAX_REGISTER_WH = 1e15;
-const READING_FIELDS = ['deviceId', 'seq', 'timestamp', 'importWh', 'exportWh', 'signature'] as const;
+export const METER_METRICS = ['import_wh', 'export_wh'] as const;
+export type MeterMetric = (typeof METER_METRICS)[number];
+export const REGISTER_UNIT = 'Wh';
+const READING_FIELDS = ['deviceId', 'seq', 'timestamp', 'metric', 'value', 'unit', 'signature'] as const;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export interface MeterReadingClaim {
@@ -28,19 +32,39 @@ export interface MeterReadingClaim {
   seq: number;
   /** Normalised ISO timestamp (millisecond precision). */
   timestamp: string;
-  importWh: number;
-  exportWh: number;
+  metric: MeterMetric;
+  /** The register named by `metric`, in Wh. */
+  value: number;
+  unit?: string;
   signature: string;
   /** The bytes the device signed. */
   signedPayload: string;
 }
 
-/** The last accepted reading of a meter, as far as the next one needs it. */
-export interface PreviousReading {
+/**
+ * Both cumulative registers of a meter as of one reading: the register the reading reported, and the
+ * other carried forward from the reading before. A register the meter has not reported yet is absent.
+ */
+export interface MeterRegisters {
+  importWh?: number;
+  exportWh?: number;
+}
+
+/** The accepted reading `seq − 1` of a meter, as far as the next one needs it. */
+export interface PreviousReading extends MeterRegisters {
   seq: number;
   timestamp: string;
-  importWh: number;
-  exportWh: number;
+  metric?: string;
+}
+
+/** What an accepted reading stores about the registers: their values and what moved since seq − 1. */
+export interface RegisterAdvance extends MeterRegisters {
+  importDeltaWh: number;
+  exportDeltaWh: number;
+}
+
+export function registerOf(metric: MeterMetric): keyof MeterRegisters {
+  return metric === 'import_wh' ? 'importWh' : 'exportWh';
 }
 
 export function parseMeterReading(field: string, value: unknown, channel: string): MeterReadingClaim {
@@ -50,17 +74,40 @@ export function parseMeterReading(field: string, value: unknown, channel: string
   if (!meterDid.startsWith(`did:cityledger:${channel}:`)) {
     throw new InvalidArgumentError(`${field}.deviceId`, `must be a device of channel '${channel}'`);
   }
-  const seq = parsePositiveInteger(`${field}.seq`, raw.seq);
-  const timestamp = parseIsoTimestamp(`${field}.timestamp`, raw.timestamp);
-  const importWh = parseNonNegativeInteger(`${field}.importWh`, raw.importWh, { max: MAX_REGISTER_WH });
-  const exportWh = parseNonNegativeInteger(`${field}.exportWh`, raw.exportWh, { max: MAX_REGISTER_WH });
-  const signature = parseString(`${field}.signature`, raw.signature, {
-    maxLength: 200,
-    pattern: BASE64,
-    patternDescription: 'a base64 DER ECDSA signature',
-  });
+  const claim: MeterReadingClaim = {
+    meterDid,
+    seq: parseJsonInteger(`${field}.seq`, raw.seq, 1, Number.MAX_SAFE_INTEGER),
+    timestamp: parseIsoTimestamp(`${field}.timestamp`, raw.timestamp),
+    metric: parseEnum(`${field}.metric`, raw.metric, METER_METRICS),
+    value: parseJsonInteger(`${field}.value`, raw.value, 0, MAX_REGISTER_WH),
+    signature: parseString(`${field}.signature`, raw.signature, {
+      maxLength: 200,
+      pattern: BASE64,
+      patternDescription: 'a base64 DER ECDSA signature',
+    }),
+    signedPayload: '',
+  };
+  if (raw.unit !== undefined) {
+    // The value is taken as Wh whatever the device says; a unit other than Wh would be misread.
+    claim.unit = parseEnum(`${field}.unit`, raw.unit, [REGISTER_UNIT]);
+  }
   const { signature: _signature, ...signed } = raw;
-  return { meterDid, seq, timestamp, importWh, exportWh, signature, signedPayload: canonicalJson(signed) };
+  claim.signedPayload = canonicalJson(signed);
+  return claim;
+}
+
+/**
+ * A JSON number, not a decimal string: the generic reading carries numbers, and a string would be
+ * signed as a string, so two readings meaning the same register would differ in what was signed.
+ */
+function parseJsonInteger(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number') {
+    throw new InvalidArgumentError(
+      field,
+      `must be an integer JSON number, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+    );
+  }
+  return parseInteger(field, value, { min, max });
 }
 
 /** Parsing a PEM costs more than verifying; the keys of a meter fleet are few and immutable. */
@@ -91,35 +138,48 @@ export function verifyReadingSignature(reading: MeterReadingClaim, publicKeyPem:
 }
 
 /**
- * Checks that `reading` may follow `previous` (its predecessor by sequence number, or undefined for
- * a meter's first reading) and returns the energy the registers moved since. Throws
- * INVALID_ARGUMENT naming the field that breaks monotonicity.
+ * Checks that `reading` may follow `previous` (the meter's reading seq − 1, or undefined for its very
+ * first reading) and returns both registers as of `reading` with what they moved since `previous`.
+ * The reported register moves by its rise since its last value; the other register is carried
+ * forward unchanged. A register's first reading is its baseline: it moves by 0, because what the
+ * register held before was never measured on the ledger. Throws INVALID_ARGUMENT naming the field
+ * that breaks the order of time or the monotonicity of the register.
  */
-export function registerDeltas(
+export function advanceRegisters(
   field: string,
   reading: MeterReadingClaim,
   previous: PreviousReading | undefined,
-): { importDeltaWh: number; exportDeltaWh: number } {
-  if (!previous) {
-    // The first reading is the baseline: what the registers held before it was never traded.
-    return { importDeltaWh: 0, exportDeltaWh: 0 };
-  }
-  if (reading.timestamp <= previous.timestamp) {
-    throw new InvalidArgumentError(
-      `${field}.timestamp`,
-      `must be later than the timestamp ${previous.timestamp} of seq ${previous.seq}`,
-    );
-  }
-  for (const register of ['importWh', 'exportWh'] as const) {
-    if (reading[register] < previous[register]) {
+): RegisterAdvance {
+  const register = registerOf(reading.metric);
+  if (previous) {
+    // A meter reads both registers at the same instant (an interval boundary), so time may stand
+    // still between consecutive readings — but only from one register to the other.
+    if (
+      reading.timestamp < previous.timestamp ||
+      (reading.timestamp === previous.timestamp && reading.metric === previous.metric)
+    ) {
       throw new InvalidArgumentError(
-        `${field}.${register}`,
-        `is a cumulative counter and must not decrease (seq ${previous.seq} had ${previous[register]}, got ${reading[register]})`,
+        `${field}.timestamp`,
+        reading.timestamp < previous.timestamp
+          ? `must not be earlier than the timestamp ${previous.timestamp} of seq ${previous.seq}`
+          : `must be later than the timestamp ${previous.timestamp} of seq ${previous.seq}, which read ${reading.metric} too`,
+      );
+    }
+    const last = previous[register];
+    if (last !== undefined && reading.value < last) {
+      throw new InvalidArgumentError(
+        `${field}.value`,
+        `${reading.metric} is a cumulative register and must not decrease (${last} as of seq ${previous.seq}, got ${reading.value})`,
       );
     }
   }
-  return {
-    importDeltaWh: reading.importWh - previous.importWh,
-    exportDeltaWh: reading.exportWh - previous.exportWh,
-  };
+  const last = previous?.[register];
+  const moved = last === undefined ? 0 : reading.value - last;
+  const advance: RegisterAdvance = { importDeltaWh: 0, exportDeltaWh: 0 };
+  if (previous?.importWh !== undefined) advance.importWh = previous.importWh;
+  if (previous?.exportWh !== undefined) advance.exportWh = previous.exportWh;
+  advance[register] = reading.value;
+  if (register === 'importWh') advance.importDeltaWh = moved;
+  else advance.exportDeltaWh = moved;
+  return advance;
 }

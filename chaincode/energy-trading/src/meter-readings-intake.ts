@@ -2,9 +2,10 @@
  * Intake of signed meter readings in batches (the IoT bridge sends many per transaction).
  *
  * Each reading gets its own key `(meter, seq)` plus an interval index entry; nothing per meter or
- * per market is rewritten, so batches of different meters never conflict. Monotonicity is checked
- * against the predecessor `seq − 1` with a point read: a meter's accepted sequence numbers form one
- * gap-free run, so the predecessor is always known without a "last reading" key.
+ * per market is rewritten, so batches of different meters never conflict. A reading reports one
+ * register; its record carries both, the other carried forward from the predecessor `seq − 1`, read
+ * with a point read: a meter's accepted sequence numbers form one gap-free run, so the predecessor —
+ * and through it the last value of either register — is always known without a "last reading" key.
  */
 import {
   canonicalJsonBuffer,
@@ -24,10 +25,10 @@ import { anyKeyUnder } from './key-probe';
 import { KEY, keys } from './keys';
 import { intervalOfReading } from './market-config';
 import { requireMarketConfig } from './market-state';
-import { meterKeyAt, readMeterDevice, type MeterDevice } from './meter-device';
+import { mayPublish, meterKeyAt, readMeterDevice, type MeterDevice } from './meter-device';
 import {
+  advanceRegisters,
   parseMeterReading,
-  registerDeltas,
   verifyReadingSignature,
   type MeterReadingClaim,
   type PreviousReading,
@@ -113,6 +114,12 @@ export async function submitMeterReadings(
       continue;
     }
     const device = devices.get(claim.meterDid)!;
+    if (!mayPublish(device, claim.metric)) {
+      throw new InvalidArgumentError(
+        `${field}.metric`,
+        `${claim.meterDid} may not publish ${claim.metric} (identity allows ${device.metrics.join(', ') || 'no metric'})`,
+      );
+    }
     const key = meterKeyAt(device, claim.timestamp);
     if (!key) {
       throw new InvalidArgumentError(
@@ -124,21 +131,29 @@ export async function submitMeterReadings(
       throw new InvalidArgumentError(`${field}.signature`, `does not verify with ${key.keyId}`);
     }
     const previous = await predecessorOf(ctx, claim, lastInBatch.get(claim.meterDid));
-    const deltas = registerDeltas(field, claim, previous);
+    const registers = advanceRegisters(field, claim, previous);
     const reading: MeterReading = {
       meterDid: claim.meterDid,
       seq: claim.seq,
       timestamp: claim.timestamp,
-      importWh: claim.importWh,
-      exportWh: claim.exportWh,
-      ...deltas,
+      metric: claim.metric,
+      value: claim.value,
+      ...(claim.unit === undefined ? {} : { unit: claim.unit }),
+      ...registers,
       interval: intervalOfReading(Date.parse(claim.timestamp), config),
       signature: claim.signature,
       keyId: key.keyId,
       acceptedAt,
       txId,
     };
-    writes.push({ reading, index: { seq: claim.seq, ...deltas } });
+    writes.push({
+      reading,
+      index: {
+        seq: claim.seq,
+        importDeltaWh: registers.importDeltaWh,
+        exportDeltaWh: registers.exportDeltaWh,
+      },
+    });
     lastInBatch.set(claim.meterDid, reading);
     const range = ranges.get(claim.meterDid);
     ranges.set(
@@ -194,7 +209,8 @@ function sameReading(stored: MeterReading, claim: MeterReadingClaim): boolean {
   return (
     stored.signature === claim.signature &&
     stored.timestamp === claim.timestamp &&
-    stored.importWh === claim.importWh &&
-    stored.exportWh === claim.exportWh
+    stored.metric === claim.metric &&
+    stored.value === claim.value &&
+    stored.unit === claim.unit
   );
 }

@@ -53,14 +53,25 @@ export class FundsTransfer {
   @Property() at: string = '';
 }
 
+/**
+ * One accepted device reading of a smart meter. `metric`, `value` and `unit` are what the meter
+ * signed; `importWh`/`exportWh` are both registers as of this reading, the one not reported carried
+ * forward from seq − 1, absent until the meter's first reading of that register (its baseline).
+ */
 @DataType()
 export class MeterReading {
   @Property() meterDid: string = '';
   @Property() seq: number = 0;
   @Property() timestamp: string = '';
-  @Property() importWh: number = 0;
-  @Property() exportWh: number = 0;
-  /** Register movement since the previous seq (0 for a meter's first reading). */
+  /** import_wh or export_wh. */
+  @Property() metric: string = '';
+  /** The reported register in Wh. */
+  @Property() value: number = 0;
+  /** As sent (only ever Wh), absent when the meter sent none. */
+  @Property() unit?: string;
+  @Property() importWh?: number;
+  @Property() exportWh?: number;
+  /** Register movement since seq − 1: 0 for the register not reported and at a register's baseline. */
   @Property() importDeltaWh: number = 0;
   @Property() exportDeltaWh: number = 0;
   /** The delivery interval the deltas count in (start < timestamp <= end). */
