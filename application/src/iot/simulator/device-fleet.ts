@@ -210,3 +210,63 @@ export const SMART_METER_FEED: FeedSpec = {
   ],
   deviceKinds: ['smart-meter'],
 };
+
+/** The demo market of docs/contracts/energy-trading.md, configured only if the market has none. */
+const DEMO_MARKET = {
+  intervalMinutes: 15,
+  gateClosureMinutes: 5,
+  settlementDelayMinutes: 10,
+  gridTariffCentsPerKwh: 30,
+  feedInTariffCentsPerKwh: 8,
+  gridFeeCentsPerKwh: 4,
+};
+
+/**
+ * What energy-trading needs before it takes a meter's readings: a configured market and the meter
+ * linked to a prosumer account of its owner (credential `prosumer`, account held by `holderId`).
+ * Steps already done are skipped (409).
+ */
+export async function linkMetersToAccount(
+  api: GatewayApi,
+  utilityOperator: string,
+  ownerDid: string,
+  holderId: string,
+  meterDids: string[],
+): Promise<void> {
+  const call = (kind: 'transactions' | 'queries', fn: string, args: string[]) =>
+    api.request('POST', `/api/v1/channels/energy/chaincodes/energy-trading/${kind}`, {
+      token: utilityOperator,
+      body: { function: fn, args },
+    });
+  if ((await call('queries', 'GetMarketConfig', [])).status !== 200) {
+    expectStatus(
+      await call('transactions', 'ConfigureMarket', [JSON.stringify(DEMO_MARKET)]),
+      [200, 409],
+      'configuring the market',
+    );
+  }
+  if ((await call('queries', 'GetAccount', [ownerDid])).status !== 200) {
+    const credential = await api.request('POST', '/api/v1/channels/energy/credentials', {
+      token: utilityOperator,
+      body: {
+        credentialId: `prosumer-${ownerDid.split(':')[3]}`,
+        subjectDid: ownerDid,
+        credentialType: 'prosumer',
+        validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+      },
+    });
+    expectStatus(credential, [201, 409], `issuing a prosumer credential to ${ownerDid}`);
+    expectStatus(
+      await call('transactions', 'OpenAccount', [ownerDid, 'UtilityMSP', holderId]),
+      [200, 409],
+      'opening the account',
+    );
+  }
+  for (const meterDid of meterDids) {
+    expectStatus(
+      await call('transactions', 'LinkMeter', [ownerDid, meterDid]),
+      [200, 409],
+      `linking ${meterDid}`,
+    );
+  }
+}
