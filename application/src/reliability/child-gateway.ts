@@ -80,13 +80,13 @@ export async function startChildGateway(
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers loosely
 export async function call(
   url: string,
   method: string,
   path: string,
   token: string,
   body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers loosely
 ): Promise<{ status: number; body: any }> {
   const response = await fetch(`${url}${path}`, {
     method,
