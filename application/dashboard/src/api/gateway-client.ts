@@ -66,7 +66,12 @@ export class GatewayClient {
   }
 
   /** Evaluates a chaincode query through the generic API and returns its parsed result. */
-  async query<T>(channel: string, chaincode: string, fn: string, args: Array<string | number> = []): Promise<T> {
+  async query<T>(
+    channel: string,
+    chaincode: string,
+    fn: string,
+    args: Array<string | number> = [],
+  ): Promise<T> {
     const answer = await this.request<{ result: T }>(
       'POST',
       `/channels/${encodeURIComponent(channel)}/chaincodes/${encodeURIComponent(chaincode)}/queries`,

@@ -18,7 +18,10 @@ export interface Session {
 const STORAGE_KEY = 'cityledger.token';
 
 function base64UrlDecode(text: string): string {
-  const padded = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=');
+  const padded = text
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(text.length / 4) * 4, '=');
   const bytes = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
   return new TextDecoder().decode(bytes);
 }
