@@ -16,6 +16,7 @@ import { addExplorerRoutes } from '../explorer/explorer-routes';
 import type { LedgerConnector } from '../ledger/ledger-connector';
 import { GatewayMetrics } from '../observability/gateway-metrics';
 import type { Logger } from '../observability/logger';
+import { createDashboardRouter } from '../dashboard-host/dashboard-routes';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { ApiRouter } from './api-router';
 import { errorResponder } from './error-response';
@@ -87,6 +88,7 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   app.disable('x-powered-by');
   app.use(requestLogging(logger, metrics));
   app.use(operationsRoutes({ ledger, metrics, openApiDocument }));
+  app.use(createDashboardRouter());
   app.use(
     '/api/v1',
     rateLimit(config.http.rateLimitPerMinute),
