@@ -47,9 +47,21 @@ describe('reliability: the ledger stopping under load gives 503 and loses nothin
         txId: answer.body?.txId,
       });
     });
-    while (committed < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let waited = 0; committed < 5 && outcomes.length < 40 && waited < 10_000; waited += 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(committed, 'commits before the stop').to.be.at.least(5);
     await gateway.running.ledger.close();
-    await Promise.all(submissions);
+    const settled = await Promise.race([
+      Promise.all(submissions).then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000)),
+    ]);
+    const answered = new Set(outcomes.map((o) => o.id));
+    const hanging = Array.from({ length: 40 }, (_, i) => `outage-${i}`).filter((id) => !answered.has(id));
+    expect({ settled, hanging }, 'submissions without an answer 10 s after the stop').to.deep.equal({
+      settled: true,
+      hanging: [],
+    });
     expect(outcomes).to.have.length(40);
     expect(outcomes.filter((o) => o.status === 200).length).to.be.at.least(5);
     expect(outcomes.filter((o) => o.status !== 200).length, 'refused after the stop').to.be.greaterThan(0);
