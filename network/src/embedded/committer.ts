@@ -112,6 +112,12 @@ export class ChannelCommitter {
     this.events.publish({ channel: this.channel.name, blockNumber, block, transactions });
   }
 
+  /** Answers every transaction still waiting: after a stop, none of them will be committed. */
+  abandon(error: Error): void {
+    for (const waiter of this.waiters.values()) waiter.reject(error);
+    this.waiters.clear();
+  }
+
   private fail(error: Error): void {
     this.failure = new Error(`channel ${this.channel.name} stopped committing: ${error.message}`);
     for (const waiter of this.waiters.values()) waiter.reject(this.failure);

@@ -212,13 +212,13 @@ export class EmbeddedNetwork {
   /** Endorse, order and wait for commit; resolves only for a valid transaction. */
   submit(identity: Signer, request: TransactionRequest, options?: EndorseOptions): Promise<SubmitResult> {
     this.channel(request.channel);
-    return this.client.submit(identity, request, options);
+    return this.whileRunning(this.client.submit(identity, request, options));
   }
 
   /** Run a query on one peer; nothing is ordered. */
   evaluate(identity: Signer, request: TransactionRequest): Promise<Buffer> {
     this.channel(request.channel);
-    return this.client.evaluate(identity, request);
+    return this.whileRunning(this.client.evaluate(identity, request));
   }
 
   /** First half of a submit, for callers that want to inspect or hold endorsed transactions. */
@@ -228,12 +228,27 @@ export class EmbeddedNetwork {
     options?: EndorseOptions,
   ): Promise<EndorsedTransaction> {
     this.channel(request.channel);
-    return this.client.endorse(identity, request, options);
+    return this.whileRunning(this.client.endorse(identity, request, options));
   }
 
   submitEndorsed(endorsed: EndorsedTransaction): Promise<SubmitResult> {
     this.channel(endorsed.channel);
-    return this.client.submitEndorsed(endorsed);
+    return this.whileRunning(this.client.submitEndorsed(endorsed));
+  }
+
+  /**
+   * Work caught by `stop()` fails with whatever the closing store throws; callers get one clear
+   * `UnavailableError` instead, as they would from a peer that went away.
+   */
+  private async whileRunning<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (this.stopped && !(error instanceof UnavailableError)) {
+        throw new UnavailableError(`the embedded network stopped: ${(error as Error).message}`);
+      }
+      throw error;
+    }
   }
 
   height(channel: string): number {
@@ -289,6 +304,9 @@ export class EmbeddedNetwork {
     this.orderer.stop();
     for (const { runtime, committer } of this.channels.values()) {
       await committer.idle();
+      committer.abandon(
+        new UnavailableError('the embedded network stopped before the transaction was committed'),
+      );
       await runtime.ledger.close();
     }
   }

@@ -38,6 +38,26 @@ describe('embedded network: persistence and recovery', () => {
     }
   });
 
+  it('answers every submission in flight with UnavailableError when the network stops', async () => {
+    const { network, cleanup } = await startTestNetwork(dataDir);
+    const user = await network.crypto.enrollUser('Org1MSP', 'alice', { role: 'tester' });
+    const inFlight = Array.from({ length: 20 }, (_, i) =>
+      network.submit(user, assetCall('Put', [`stop${i}`, 'v'])).then(
+        () => 'committed',
+        (error: Error) => error.name,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await network.stop();
+    const outcomes = await Promise.all(inFlight);
+    expect(
+      outcomes.every((o) => o === 'committed' || o === 'UnavailableError'),
+      outcomes.join(),
+    ).to.equal(true);
+    expect(outcomes).to.include('UnavailableError');
+    await cleanup();
+  });
+
   it('loses no acknowledged transaction when the process is killed mid-stream, and state equals the replay of the blocks', async function () {
     this.timeout(60_000);
     const writer = spawn(process.execPath, [join(__dirname, 'testing', 'crash-writer.js'), dataDir], {
