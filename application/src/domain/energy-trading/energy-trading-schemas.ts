@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channelName } from '../../chaincode-api/chaincode-call-schemas';
+import { deviceReadingSchema } from '../../iot/reading-schema';
 import { cents, gatewayUser } from '../common-schemas';
 import { did, isoTime, recordId } from '../identity/identity-schemas';
 
@@ -49,19 +50,13 @@ export const fundsTransferBody = z
   })
   .strict();
 
-/** Signed over the canonical JSON of exactly these fields, so nothing else may travel with them. */
-export const meterReading = z
-  .object({
-    deviceId: z.string().min(1).max(256),
-    seq: wholeNumber(0, Number.MAX_SAFE_INTEGER),
-    timestamp: isoTime,
-    importWh: wholeNumber(0, 1e15),
-    exportWh: wholeNumber(0, 1e15),
-    signature: z.string().min(1).max(512).meta({ description: 'ECDSA P-256/SHA-256, base64 DER' }),
-  })
+/**
+ * Readings in the one device format (MISSION §6), as the meter signed them: one cumulative register
+ * per reading, metric `import_wh` or `export_wh`, value in Wh.
+ */
+export const meterReadingsBody = z
+  .object({ readings: z.array(deviceReadingSchema).min(1).max(500) })
   .strict();
-
-export const meterReadingsBody = z.object({ readings: z.array(meterReading).min(1).max(500) }).strict();
 
 export const placeOrderBody = z
   .object({
