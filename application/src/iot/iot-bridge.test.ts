@@ -242,7 +242,14 @@ describe('IoT bridge', function () {
           JSON.stringify(nextReading(sensor)),
           { qos: 1 },
         );
-        for (const r of [one, ...two]) {
+        // Messages in flight together are taken in the order they were published.
+        const burst = Array.from({ length: 8 }, () => nextReading(sensor));
+        await Promise.all(
+          burst.map((r) =>
+            client.publishAsync(`cityledger/civic/${sensor.did}/readings`, JSON.stringify(r), { qos: 1 }),
+          ),
+        );
+        for (const r of [one, ...two, ...burst]) {
           expect((await landedReading(gateway, sensor.did, r.seq)).status).to.equal('landed');
         }
         const metrics = await gateway.request('GET', '/metrics');
@@ -252,7 +259,8 @@ describe('IoT bridge', function () {
         expect(metrics.body).to.match(
           /cityledger_iot_readings_rejected_total\{transport="mqtt",reason="invalid"\} 1\b/,
         );
-        expect(metrics.body).to.match(/cityledger_iot_readings_accepted_total\{transport="mqtt"\} 3\b/);
+        expect(metrics.body).to.match(/cityledger_iot_readings_accepted_total\{transport="mqtt"\} 11\b/);
+        expect(metrics.body).not.to.match(/transport="mqtt",reason="out-of-order"/);
       } finally {
         await client.endAsync();
       }

@@ -69,6 +69,7 @@ class MessageIntake {
           transport: 'mqtt',
           whenFull: 'wait',
           cancelled: () => this.closing,
+          orderKey: `${channel}/${device}`,
         });
         for (const { index, reason } of verdicts.rejected) {
           const reading = ofTopic[index] as { seq?: unknown } | null;

@@ -28,6 +28,31 @@ export interface IntakeOptions {
   whenFull: 'refuse' | 'wait';
   /** For `wait`: give up (store nothing) once this turns true. */
   cancelled?: () => boolean;
+  /**
+   * Calls with the same key claim sequence numbers in the order they were made, however their
+   * verification interleaves (an MQTT connection's messages are handled concurrently but must keep
+   * their order, or a device's later message would make its earlier one out-of-order).
+   */
+  orderKey?: string;
+}
+
+/** First come, first served per key, for the part of `accept` that claims sequence numbers. */
+class ArrivalOrder {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  enter(key: string): { ready: Promise<void>; leave: () => void } {
+    const ready = this.tails.get(key) ?? Promise.resolve();
+    let open!: () => void;
+    const done = new Promise<void>((resolve) => (open = resolve));
+    this.tails.set(key, done);
+    return {
+      ready,
+      leave: () => {
+        open();
+        if (this.tails.get(key) === done) this.tails.delete(key);
+      },
+    };
+  }
 }
 
 interface Candidate {
@@ -43,6 +68,8 @@ interface Candidate {
  * when `accept` resolves — only then may the transport acknowledge them.
  */
 export class ReadingIntake {
+  private readonly arrivals = new ArrivalOrder();
+
   constructor(
     private readonly deps: {
       store: BridgeStore;
@@ -62,6 +89,20 @@ export class ReadingIntake {
    *   LedgerUnavailableError when device keys are needed and the ledger cannot be asked.
    */
   async accept(raw: readonly unknown[], options: IntakeOptions): Promise<IntakeVerdicts> {
+    const turn = options.orderKey === undefined ? undefined : this.arrivals.enter(options.orderKey);
+    try {
+      return await this.judgeAndStore(raw, options, turn?.ready, turn?.leave);
+    } finally {
+      turn?.leave();
+    }
+  }
+
+  private async judgeAndStore(
+    raw: readonly unknown[],
+    options: IntakeOptions,
+    myTurn: Promise<void> | undefined,
+    claimed: (() => void) | undefined,
+  ): Promise<IntakeVerdicts> {
     const { outbox, metrics } = this.deps;
     if (options.whenFull === 'refuse' && outbox.isFull) throw this.outboxFull(options.transport);
     const rejected: ReadingRejection[] = [];
@@ -112,6 +153,7 @@ export class ReadingIntake {
       }
     }
 
+    await myTurn;
     // From the claims to the write call nothing awaits: claims and writes keep the same order.
     const claims: SeqClaim[] = [];
     const accepted: Candidate[] = [];
@@ -130,6 +172,7 @@ export class ReadingIntake {
         stale.push(candidate);
       }
     }
+    claimed?.();
     outbox.release(reserved - accepted.length);
     reserved = accepted.length;
 
