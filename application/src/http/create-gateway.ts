@@ -20,6 +20,7 @@ import { createDashboardRouter } from '../dashboard-host/dashboard-routes';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { ApiRouter } from './api-router';
 import { errorResponder } from './error-response';
+import { checkJsonBodyShape } from './json-body-shape';
 import { operationsRoutes } from './operations-routes';
 import { rateLimit } from './rate-limit';
 import { requestLogging } from './request-logging';
@@ -98,6 +99,7 @@ export function createGateway(deps: GatewayDependencies): Gateway {
       strict: true,
       type: ['application/json', 'application/*+json'],
     }),
+    checkJsonBodyShape(),
     api.router,
   );
   app.use((req, _res, next) =>

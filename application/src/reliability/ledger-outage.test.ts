@@ -17,7 +17,6 @@ describe('reliability: the ledger stopping under load gives 503 and loses nothin
   let restarted: RunningGateway | undefined;
   const civic = '/api/v1/channels/civic';
   const outcomes: Array<{ id: string; status: number; code?: string; message?: string; txId?: string }> = [];
-  const knownBug = process.env.CITYLEDGER_KNOWN_BUGS ? it : it.skip;
 
   before(async () => {
     gateway = await startTestGateway({ RATE_LIMIT_PER_MINUTE: '0' });
@@ -67,7 +66,7 @@ describe('reliability: the ledger stopping under load gives 503 and loses nothin
     expect(outcomes.filter((o) => o.status !== 200).length, 'refused after the stop').to.be.greaterThan(0);
   });
 
-  knownBug('answers a submission in flight when the ledger stops with 503, never a 500', () => {
+  it('answers a submission in flight when the ledger stops with 503, never a 500', () => {
     const wrong = outcomes.filter(
       (o) =>
         o.status !== 200 &&
