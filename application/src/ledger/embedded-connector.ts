@@ -73,9 +73,6 @@ export function x509IdentityId(certificatePem: string): string {
 /** Validation codes that mean "someone else changed what you read": worth re-endorsing. */
 const READ_CONFLICTS = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
 
-const NOT_A_MEMBER = /access denied: (\S+) is not a member of channel (\S+)/;
-const NOT_INSTALLED = /chaincode (\S+) is not installed/;
-
 function printable(bytes: Uint8Array): string {
   const text = Buffer.from(bytes).toString('utf8');
   // eslint-disable-next-line no-control-regex
@@ -165,23 +162,31 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
   private translate(error: unknown, call?: ChaincodeCall): unknown {
     if (error instanceof GatewayError) return error;
     if (error instanceof EndorseError) {
-      const message = error.chaincodeMessage ?? error.message;
-      const notMember = NOT_A_MEMBER.exec(message);
-      if (notMember) {
-        return new AccessDeniedError(
-          `${notMember[1]} is not a member of channel ${notMember[2]}`,
-          'NOT_A_CHANNEL_MEMBER',
-        );
+      const detail = error.message.replace(
+        /^endorsement failed: (error in simulation: )?(access denied: )?/,
+        '',
+      );
+      switch (error.reason) {
+        case 'access-denied':
+          return new AccessDeniedError(
+            detail,
+            /is not a member of channel/.test(detail) ? 'NOT_A_CHANNEL_MEMBER' : 'ACCESS_DENIED',
+          );
+        case 'not-found':
+          return new NotFoundError(
+            call ? `chaincode ${call.chaincode} is not installed on channel ${call.channel}` : detail,
+            'UNKNOWN_CHAINCODE',
+          );
+        case 'duplicate':
+          return new ConflictError(detail, 'DUPLICATE_TXID');
+        case 'chaincode-error':
+          if (error.chaincodeMessage) return chaincodeErrorOf(error.chaincodeMessage, call?.chaincode ?? '');
+          return new LedgerFailureError('ENDORSEMENT_FAILED', error.message);
+        case 'mismatch':
+          return new LedgerFailureError('ENDORSEMENT_MISMATCH', error.message);
+        default:
+          return new LedgerFailureError('ENDORSEMENT_FAILED', error.message);
       }
-      const notInstalled = NOT_INSTALLED.exec(message);
-      if (notInstalled) {
-        return new NotFoundError(
-          `chaincode ${notInstalled[1]} is not installed on channel ${call?.channel}`,
-          'UNKNOWN_CHAINCODE',
-        );
-      }
-      if (error.chaincodeMessage) return chaincodeErrorOf(error.chaincodeMessage, call?.chaincode ?? '');
-      return new LedgerFailureError('ENDORSEMENT_FAILED', error.message);
     }
     if (error instanceof CommitError) {
       if (error.validationCodeName === 'DUPLICATE_TXID') {
