@@ -1,17 +1,8 @@
 import { expect } from 'chai';
-import { FakeLedger } from './testing';
+import { failure, FakeLedger } from './testing';
 import { checkCredential, requireActiveDid, requireCredential } from './identity-client';
 
 const voter = 'did:cityledger:civic:p1';
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('identity chaincode client', () => {
   it('asks identity IsCredentialValid on the same channel and parses the JSON answer', async () => {

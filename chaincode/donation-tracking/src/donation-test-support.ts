@@ -5,6 +5,8 @@ import { FakeLedger, type FakeTransaction, type TxOptions } from '@cityledger/ch
 import { DonationTrackingContract, RECEIPT_SECRET_TRANSIENT_KEY } from './donation-tracking-contract';
 import { DID_ATTRIBUTE } from './policy';
 
+export { failure } from '@cityledger/chaincode-common/dist/testing';
+
 /** A caller: MSP, role and optionally the `did` certificate attribute. */
 export interface Actor extends TxOptions {
   did?: string;
@@ -57,16 +59,6 @@ export function receiptFor(seed: string): { secret: string; hash: string } {
 
 export function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-/** The message of the error `promise` fails with. */
-export async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /**

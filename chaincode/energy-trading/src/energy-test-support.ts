@@ -2,9 +2,11 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { expect } from 'chai';
 import { canonicalJson } from '@cityledger/chaincode-common';
-import type { FakeLedger, TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { failure, type FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
 import type { Context } from 'fabric-contract-api';
 import { EnergyTradingContract } from './energy-trading-contract';
+
+export { failure } from '@cityledger/chaincode-common/dist/testing';
 
 export const contract = new EnergyTradingContract();
 
@@ -173,16 +175,6 @@ function json(value: unknown) {
 
 function notFound(subject: string) {
   return { status: 500, message: `NOT_FOUND: DID ${subject} does not exist` };
-}
-
-/** The message of the error `promise` fails with. */
-export async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** Submits a transaction that must fail; checks that it changed nothing and emitted nothing. */

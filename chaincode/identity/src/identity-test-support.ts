@@ -2,6 +2,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { TxOptions } from '@cityledger/chaincode-common/dist/testing';
 
+export { failure } from '@cityledger/chaincode-common/dist/testing';
+
 export const cityRegistrar: TxOptions = { mspId: 'CityMSP', role: 'registrar', user: 'registrar1' };
 export const cityOperator: TxOptions = { mspId: 'CityMSP', role: 'operator' };
 export const cityAdmin: TxOptions = { mspId: 'CityMSP', role: 'admin' };
@@ -23,14 +25,4 @@ export function newP256Pem(): string {
   return generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
     .publicKey.export({ type: 'spki', format: 'pem' })
     .toString();
-}
-
-/** The message of the error `promise` fails with. */
-export async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected the call to fail');
 }

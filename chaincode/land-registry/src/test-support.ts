@@ -5,6 +5,8 @@ import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/te
 import type { Polygon } from './geometry';
 import { LandRegistryContract } from './land-registry-contract';
 
+export { failure } from '@cityledger/chaincode-common/dist/testing';
+
 export const CHANNEL = 'civic';
 export const did = (id: string) => `did:cityledger:${CHANNEL}:${id}`;
 
@@ -207,14 +209,4 @@ export function registerMortgage(registry: Registry, id = 'M-1', parcelId = 'P-1
       MORTGAGE_DEED,
     ),
   );
-}
-
-/** The message of the error `promise` fails with. */
-export async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected the call to fail');
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { failure, FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
 import { TelemetryContract } from './telemetry-contract';
 import { merkleProof, merkleRoot, readingLeafData } from './merkle';
 
@@ -52,15 +52,6 @@ function batchOf(batchId: string, readings: ReturnType<typeof reading>[], extra:
     to: '2025-01-01T00:01:00.000Z',
     ...extra,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected the call to fail');
 }
 
 async function withFeed(): Promise<FakeLedger> {

@@ -6,6 +6,8 @@ import type { BallotReceipt, Election, VotingTokenIssuance } from './records';
 import { VotingContract } from './voting-contract';
 import { prepareVotingToken, signBlinded, unblindSignature } from './voting-token';
 
+export { failure } from '@cityledger/chaincode-common/dist/testing';
+
 export const authority: TxOptions = {
   mspId: 'CityMSP',
   role: 'election-authority',
@@ -162,14 +164,4 @@ export async function castBallot(
 
 export async function closeElection(ledger: FakeLedger, electionId = 'pb-2025'): Promise<Election> {
   return ledger.submit({ ...community, time: AFTER_CLOSE }, (ctx) => contract.CloseElection(ctx, electionId));
-}
-
-/** The message of the error `promise` fails with. */
-export async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected the call to fail');
 }

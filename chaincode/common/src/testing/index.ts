@@ -1,1 +1,2 @@
 export * from './fake-ledger';
+export * from './failure';
