@@ -3,14 +3,11 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { FakeLedger, type FakeTransaction, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
 import { DonationTrackingContract, RECEIPT_SECRET_TRANSIENT_KEY } from './donation-tracking-contract';
-import { DID_ATTRIBUTE } from './policy';
 
 export { failure } from '@cityledger/chaincode-common/dist/testing';
 
 /** A caller: MSP, role and optionally the `did` certificate attribute. */
-export interface Actor extends TxOptions {
-  did?: string;
-}
+export type Actor = TxOptions;
 
 export const ORG_DID = 'did:cityledger:civic:helping-hands';
 export const SHELTER_DID = 'did:cityledger:civic:night-shelter';
@@ -30,12 +27,32 @@ export const auditorAdmin: Actor = { mspId: 'AuditorMSP', role: 'admin' };
 export const cityAdmin: Actor = { mspId: 'CityMSP', role: 'admin' };
 export const cityRegistrar: Actor = { mspId: 'CityMSP', role: 'registrar' };
 export const cityOperator: Actor = { mspId: 'CityMSP', role: 'operator' };
-export const alice: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'alice', did: ALICE_DID };
-export const bob: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'bob', did: BOB_DID };
-export const carol: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'carol', did: CAROL_DID };
+export const alice: Actor = {
+  mspId: 'CityMSP',
+  role: 'citizen',
+  user: 'alice',
+  attributes: { did: ALICE_DID },
+};
+export const bob: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'bob', attributes: { did: BOB_DID } };
+export const carol: Actor = {
+  mspId: 'CityMSP',
+  role: 'citizen',
+  user: 'carol',
+  attributes: { did: CAROL_DID },
+};
 export const anonymousCitizen: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'someone' };
-export const shelter: Actor = { mspId: 'CommunityMSP', role: 'citizen', user: 'shelter', did: SHELTER_DID };
-export const baker: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'baker', did: BAKER_DID };
+export const shelter: Actor = {
+  mspId: 'CommunityMSP',
+  role: 'citizen',
+  user: 'shelter',
+  attributes: { did: SHELTER_DID },
+};
+export const baker: Actor = {
+  mspId: 'CityMSP',
+  role: 'citizen',
+  user: 'baker',
+  attributes: { did: BAKER_DID },
+};
 
 export const DEADLINE = '2025-06-30T00:00:00.000Z';
 
@@ -97,27 +114,19 @@ export class DonationHarness {
     fn: (contract: DonationTrackingContract, ctx: Context, tx: FakeTransaction) => Promise<T>,
     transient?: Record<string, string>,
   ): Promise<T> {
-    return this.ledger.submit({ ...actor, transient }, (ctx, tx) => {
-      withDidAttribute(tx, actor);
-      return fn(this.contract, ctx, tx);
-    });
+    return this.ledger.submit({ ...actor, transient }, (ctx, tx) => fn(this.contract, ctx, tx));
   }
 
   evaluate<T>(
     actor: Actor,
     fn: (contract: DonationTrackingContract, ctx: Context) => Promise<T>,
   ): Promise<T> {
-    return this.ledger.evaluate(actor, (ctx, tx) => {
-      withDidAttribute(tx, actor);
-      return fn(this.contract, ctx);
-    });
+    return this.ledger.evaluate(actor, (ctx) => fn(this.contract, ctx));
   }
 
   /** Begins a transaction without committing it, to interleave two submissions like concurrent clients. */
   begin(actor: Actor): FakeTransaction {
-    const tx = this.ledger.begin(actor);
-    withDidAttribute(tx, actor);
-    return tx;
+    return this.ledger.begin(actor);
   }
 
   createCampaign(overrides: Partial<Record<'campaignId' | 'goalCents' | 'deadline', string>> = {}) {
@@ -148,7 +157,7 @@ export class DonationHarness {
         opts.campaignId ?? 'winter-shelter',
         String(amountCents),
         'EUR',
-        opts.donorDid ?? actor.did ?? '',
+        opts.donorDid ?? actor.attributes?.did ?? '',
         opts.receiptHash ?? '',
       ),
     );
@@ -198,12 +207,4 @@ export class DonationHarness {
   snapshot(): Map<string, string> {
     return new Map([...this.ledger.state].map(([k, v]) => [k, v.toString('hex')]));
   }
-}
-
-function withDidAttribute(tx: FakeTransaction, actor: Actor): void {
-  tx.identity.getAttributeValue.callsFake((name: string) => {
-    if (name === 'role') return actor.role ?? null;
-    if (name === DID_ATTRIBUTE) return actor.did ?? null;
-    return null;
-  });
 }

@@ -205,7 +205,7 @@ describe('donation-tracking: disbursements and traceability', () => {
     await h.submitEvidence(1);
     await h.approve(1);
     const disbursement = await h.disburse(1, SHELTER_DID, 20000);
-    for (const actor of [baker, organiser, auditor, { ...alice, did: GONE_DID }]) {
+    for (const actor of [baker, organiser, auditor, { ...alice, attributes: { did: GONE_DID } }]) {
       expect(await failure(h.confirm(actor, disbursement.disbursementId))).to.match(
         /^ACCESS_DENIED: .* may not confirm disbursement .*; only a user whose certificate carries did=did:cityledger:civic:night-shelter/,
       );

@@ -92,7 +92,7 @@ describe('donation-tracking: invariants under any sequence of operations', () =>
                 if (open.records.length > 0) {
                   const [first] = open.records;
                   await h.confirm(
-                    { mspId: 'CityMSP', role: 'citizen', did: first.beneficiaryDid },
+                    { mspId: 'CityMSP', role: 'citizen', attributes: { did: first.beneficiaryDid } },
                     first.disbursementId,
                   );
                 }

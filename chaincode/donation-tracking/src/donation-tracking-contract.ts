@@ -25,6 +25,7 @@ import {
   readHistory,
   requireActiveDid,
   requireCaller,
+  requireCallerIsDid,
   requireMsp,
   txTimeIso,
   type Caller,
@@ -33,7 +34,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { MAX_MILESTONES, parseBeneficiaries, parseMilestones } from './campaign-arguments';
 import { allocateFifo } from './fifo-allocation';
 import { parseCents, parseCurrency, sumCents } from './money';
-import { CANCELLERS, DONORS, MILESTONE_APPROVERS, ORGANISERS, requireCallerIsDid } from './policy';
+import { CANCELLERS, DONORS, MILESTONE_APPROVERS, ORGANISERS } from './policy';
 import { reconcileCampaign, unspentOf } from './reconciliation';
 import { parseReceiptSecret, receiptHashOf } from './receipt';
 import {

@@ -2,7 +2,7 @@ import { DonationTrackingContract } from './donation-tracking-contract';
 
 export { DonationTrackingContract, RECEIPT_SECRET_TRANSIENT_KEY } from './donation-tracking-contract';
 export * from './records';
-export { DID_ATTRIBUTE } from './policy';
+export { DID_ATTRIBUTE } from '@cityledger/chaincode-common';
 
 /** Loaded by `fabric-chaincode-node start` and by the embedded network. */
 export const contracts = [DonationTrackingContract];

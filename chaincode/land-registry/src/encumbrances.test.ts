@@ -201,13 +201,7 @@ describe('land registry: encumbrances', () => {
     await registerMortgage(registry);
     await proposeSale(registry);
     // Both simulate against the same committed state, as endorsements in one block do.
-    const txs = [bob, bank].map((actor) => {
-      const tx = registry.ledger.begin(actor);
-      tx.identity.getAttributeValue.callsFake((name: string) =>
-        name === 'role' ? actor.role! : name === 'did' ? actor.did! : null,
-      );
-      return tx;
-    });
+    const txs = [bob, bank].map((actor) => registry.ledger.begin(actor));
     await registry.contract.AcceptTransfer(txs[0]!.ctx, 'T-1');
     await registry.contract.ConsentToTransfer(txs[1]!.ctx, 'T-1');
     const [accepting, consenting] = txs;

@@ -22,6 +22,7 @@ import {
   queryPage,
   readHistory,
   requireCaller,
+  requireControlledCallerDid,
   requireJson,
   txTimeIso,
 } from '@cityledger/chaincode-common';
@@ -40,7 +41,7 @@ import {
   polygonOf,
 } from './land-arguments';
 import { planMerge, requireAreaConserved } from './parcel-lineage';
-import { REGISTRAR, requireActiveHolder, requireEligibleOwner, requirePartyDid } from './party';
+import { REGISTRAR, requireActiveHolder, requireEligibleOwner } from './party';
 import {
   DOCUMENT_TYPES,
   ENCUMBRANCE_KINDS,
@@ -227,7 +228,7 @@ export class LandRegistryContract extends Contract {
     currency: string,
     documentHash: string,
   ): Promise<ParcelTransfer> {
-    const proposer = await requirePartyDid(ctx, 'propose a transfer');
+    const proposer = await requireControlledCallerDid(ctx, 'propose a transfer');
     const channel = ctx.stub.getChannelID();
     const id = parseId('transferId', transferId);
     const pid = parseId('parcelId', parcelId);
@@ -321,7 +322,7 @@ export class LandRegistryContract extends Contract {
   @Transaction()
   @Returns('ParcelTransfer')
   async AcceptTransfer(ctx: Context, transferId: string): Promise<ParcelTransfer> {
-    const buyer = await requirePartyDid(ctx, 'accept a transfer');
+    const buyer = await requireControlledCallerDid(ctx, 'accept a transfer');
     const id = parseId('transferId', transferId);
     const transfer = await requireOpenTransfer(ctx, id);
     if (!transfer.buyers.some((b) => b.did === buyer)) {
@@ -342,7 +343,7 @@ export class LandRegistryContract extends Contract {
   @Transaction()
   @Returns('ParcelTransfer')
   async ConsentToTransfer(ctx: Context, transferId: string): Promise<ParcelTransfer> {
-    const did = await requirePartyDid(ctx, 'consent to a transfer');
+    const did = await requireControlledCallerDid(ctx, 'consent to a transfer');
     const id = parseId('transferId', transferId);
     const transfer = await requireOpenTransfer(ctx, id);
     const status = await partyConsentStatus(ctx, transfer, did);
@@ -363,7 +364,7 @@ export class LandRegistryContract extends Contract {
   @Transaction()
   @Returns('ParcelTransfer')
   async WithdrawTransfer(ctx: Context, transferId: string, reason: string): Promise<ParcelTransfer> {
-    const did = await requirePartyDid(ctx, 'withdraw a transfer');
+    const did = await requireControlledCallerDid(ctx, 'withdraw a transfer');
     const id = parseId('transferId', transferId);
     const why = parseReason('reason', reason, false);
     const transfer = await requireOpenTransfer(ctx, id);
@@ -500,7 +501,7 @@ export class LandRegistryContract extends Contract {
   @Transaction()
   @Returns('Encumbrance')
   async ReleaseEncumbrance(ctx: Context, encumbranceId: string, documentHash: string): Promise<Encumbrance> {
-    const did = await requirePartyDid(ctx, 'release an encumbrance');
+    const did = await requireControlledCallerDid(ctx, 'release an encumbrance');
     const id = parseId('encumbranceId', encumbranceId);
     const document = documentHash === '' ? undefined : parseSha256Hex('documentHash', documentHash);
     const encumbrance = await requireJson<Encumbrance>(ctx, encumbranceKey(ctx, id), `encumbrance ${id}`);

@@ -14,25 +14,25 @@ describe('land registry: who a party acts for', () => {
   });
 
   it('refuses a certificate that names no DID', async () => {
-    const anonymous = { ...alice, did: undefined };
+    const anonymous = { ...alice, attributes: {} };
     expect(await failure(registry.submit(anonymous, (c, ctx) => c.AcceptTransfer(ctx, 'T-1')))).to.match(
       /^ACCESS_DENIED: CityMSP 'citizen' may not accept a transfer: the certificate names no DID/,
     );
   });
 
   it('refuses a certificate whose did attribute is not a DID of this channel', async () => {
-    const stranger = { ...alice, did: 'did:cityledger:energy:alice' };
+    const stranger = { ...alice, attributes: { did: 'did:cityledger:energy:alice' } };
     expect(await failure(proposeSaleAs(registry, stranger))).to.match(
       /^ACCESS_DENIED: .*not a DID of this channel/,
     );
   });
 
   it('refuses a certificate from an MSP that does not control the DID it names', async () => {
-    const impostor = { mspId: 'CommunityMSP', role: 'admin', did: ALICE };
+    const impostor = { mspId: 'CommunityMSP', role: 'admin', attributes: { did: ALICE } };
     expect(await failure(proposeSaleAs(registry, impostor))).to.equal(
       `ACCESS_DENIED: a CommunityMSP certificate may not act for ${ALICE}, which CityMSP controls`,
     );
-    const bankViaCity = { mspId: 'CityMSP', role: 'citizen', did: BANK };
+    const bankViaCity = { mspId: 'CityMSP', role: 'citizen', attributes: { did: BANK } };
     expect(await failure(proposeSaleAs(registry, bankViaCity))).to.match(
       /^ACCESS_DENIED: a CityMSP certificate may not act for/,
     );

@@ -1,65 +1,23 @@
 /**
- * Who is acting, and who may hold land.
- *
- * Owners, buyers, lenders and other holders are DIDs, but transactions are signed by X.509
- * identities. A party proves which DID it acts for with a `did` certificate attribute, written by
- * its organisation's CA just like the `role` attribute. Any CA could write any DID into a
- * certificate, so the DID must also be controlled by the caller's own MSP (persons are controlled
- * by CityMSP, which registers them; an organisation by its own MSP) — asked of the identity
- * chaincode, inside this transaction.
+ * Who may register land, and who may hold it. Owners, buyers and lenders act through the DID their
+ * certificate names, checked by `requireControlledCallerDid` of the common library.
  */
 import {
-  AccessDeniedError,
-  callerOf,
   checkCredential,
   checkDid,
   ConflictError,
-  describeCaller,
   InvalidArgumentError,
   MSP,
-  parseDid,
   ROLE,
   type CallerRule,
 } from '@cityledger/chaincode-common';
 import type { Context } from 'fabric-contract-api';
-
-/** Certificate attribute naming the DID the caller acts for. */
-export const DID_ATTRIBUTE = 'did';
 
 /** The land registrar of the municipality. */
 export const REGISTRAR: CallerRule = { mspIds: [MSP.City], roles: [ROLE.Registrar] };
 
 /** Credential a person needs to hold land (organisations need only an active organisation DID). */
 export const OWNER_CREDENTIAL = 'resident';
-
-/** The DID the caller acts for, or `ACCESS_DENIED`. */
-export async function requirePartyDid(ctx: Context, action: string): Promise<string> {
-  const caller = callerOf(ctx);
-  const attribute = ctx.clientIdentity.getAttributeValue(DID_ATTRIBUTE);
-  if (attribute === null || attribute === '') {
-    throw new AccessDeniedError(
-      `${describeCaller(caller)} may not ${action}: the certificate names no DID (attribute '${DID_ATTRIBUTE}')`,
-    );
-  }
-  let did: string;
-  try {
-    did = parseDid(DID_ATTRIBUTE, attribute, { channel: ctx.stub.getChannelID() }).did;
-  } catch {
-    throw new AccessDeniedError(
-      `${describeCaller(caller)} may not ${action}: its '${DID_ATTRIBUTE}' attribute is not a DID of this channel`,
-    );
-  }
-  const validity = await checkDid(ctx, did);
-  if (!validity.valid) {
-    throw new AccessDeniedError(`${did} may not ${action}: ${validity.reason ?? 'not a valid DID'}`);
-  }
-  if (validity.controller !== caller.mspId) {
-    throw new AccessDeniedError(
-      `a ${caller.mspId} certificate may not act for ${did}, which ${validity.controller ?? 'another MSP'} controls`,
-    );
-  }
-  return did;
-}
 
 /**
  * Refuses a DID that may not hold land: unknown or deactivated, a device, or a person without a

@@ -20,21 +20,24 @@ export const BANK = did('bank');
 /** An easement holder: an organisation DID controlled by CityMSP. */
 export const WATER_BOARD = did('water-board');
 
-export interface Actor extends TxOptions {
-  /** Value of the `did` certificate attribute. */
-  did?: string;
-}
+/** A caller: MSP, role and optionally the `did` certificate attribute. */
+export type Actor = TxOptions;
 
 export const registrar: Actor = { mspId: 'CityMSP', role: 'registrar', user: 'registrar1' };
 export const cityOperator: Actor = { mspId: 'CityMSP', role: 'operator' };
 export const auditor: Actor = { mspId: 'AuditorMSP', role: 'auditor' };
 export const communityRegistrar: Actor = { mspId: 'CommunityMSP', role: 'registrar' };
-export const alice: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'alice', did: ALICE };
-export const bob: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'bob', did: BOB };
-export const carol: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'carol', did: CAROL };
-export const dave: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'dave', did: DAVE };
-export const bank: Actor = { mspId: 'CommunityMSP', role: 'admin', user: 'bank', did: BANK };
-export const waterBoard: Actor = { mspId: 'CityMSP', role: 'operator', user: 'water', did: WATER_BOARD };
+export const alice: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'alice', attributes: { did: ALICE } };
+export const bob: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'bob', attributes: { did: BOB } };
+export const carol: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'carol', attributes: { did: CAROL } };
+export const dave: Actor = { mspId: 'CityMSP', role: 'citizen', user: 'dave', attributes: { did: DAVE } };
+export const bank: Actor = { mspId: 'CommunityMSP', role: 'admin', user: 'bank', attributes: { did: BANK } };
+export const waterBoard: Actor = {
+  mspId: 'CityMSP',
+  role: 'operator',
+  user: 'water',
+  attributes: { did: WATER_BOARD },
+};
 
 interface FakeDid {
   didType: string;
@@ -100,17 +103,11 @@ export class Registry {
 
   /** Runs a submitted transaction as `actor`: committed when it succeeds, discarded when it throws. */
   submit<T>(actor: Actor, fn: (contract: LandRegistryContract, ctx: Context) => Promise<T>): Promise<T> {
-    return this.ledger.submit(actor, (ctx, tx) => {
-      withDidAttribute(tx.identity, actor);
-      return fn(this.contract, ctx);
-    });
+    return this.ledger.submit(actor, (ctx) => fn(this.contract, ctx));
   }
 
   evaluate<T>(actor: Actor, fn: (contract: LandRegistryContract, ctx: Context) => Promise<T>): Promise<T> {
-    return this.ledger.evaluate(actor, (ctx, tx) => {
-      withDidAttribute(tx.identity, actor);
-      return fn(this.contract, ctx);
-    });
+    return this.ledger.evaluate(actor, (ctx) => fn(this.contract, ctx));
   }
 
   /** Committed keys of one object type, as readable strings `type/attr/attr`. */
@@ -121,17 +118,6 @@ export class Registry {
   eventNames(): string[] {
     return this.ledger.events.map((e) => e.name);
   }
-}
-
-function withDidAttribute(
-  identity: { getAttributeValue: { callsFake(fn: (name: string) => string | null): unknown } },
-  actor: Actor,
-): void {
-  identity.getAttributeValue.callsFake((name: string) => {
-    if (name === 'role') return actor.role ?? null;
-    if (name === 'did') return actor.did ?? null;
-    return null;
-  });
 }
 
 export function sha256(text: string): string {

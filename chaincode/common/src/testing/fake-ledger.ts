@@ -16,6 +16,8 @@ export interface TxOptions {
   mspId: string;
   /** Value of the `role` certificate attribute; omitted = no attribute. */
   role?: string;
+  /** Further certificate attributes by name, e.g. `{ did: 'did:cityledger:civic:alice' }`. */
+  attributes?: Readonly<Record<string, string>>;
   /** Common name of the caller's certificate, for `getID()`. */
   user?: string;
   /** Transaction time (ISO); by default the ledger clock, which advances one second per transaction. */
@@ -100,7 +102,7 @@ export class FakeLedger {
 
     identity.getMSPID.returns(opts.mspId);
     identity.getAttributeValue.callsFake((name: string) =>
-      name === 'role' && opts.role !== undefined ? opts.role : null,
+      name === 'role' ? (opts.role ?? null) : (opts.attributes?.[name] ?? null),
     );
     identity.getID.returns(`x509::/CN=${opts.user ?? 'user1'}::/CN=ca.${opts.mspId.toLowerCase()}`);
 
