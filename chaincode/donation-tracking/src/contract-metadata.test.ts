@@ -1,25 +1,10 @@
 import { expect } from 'chai';
-import { JSONSerializer } from 'fabric-contract-api';
+import { chaincodeMetadata } from '@cityledger/chaincode-common/dist/testing';
 import { contracts } from './index';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract');
-
-interface Metadata {
-  contracts: Record<string, { transactions: { name: string; tag: string[]; returns?: unknown }[] }>;
-  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
-}
 
 describe('donation-tracking contract metadata', () => {
   it('is built by fabric-shim from the decorators, describing every transaction and record', () => {
-    const chaincode = new ChaincodeFromContract(
-      contracts.slice(),
-      { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
-      {},
-      'title',
-      '0.1.0',
-    );
-    const metadata = chaincode.metadata as Metadata;
+    const metadata = chaincodeMetadata(contracts);
     const transactions = metadata.contracts['donation-tracking'].transactions;
     const submits = transactions.filter((t) => t.tag.includes('SUBMIT')).map((t) => t.name);
     expect(submits.sort()).to.deep.equal(

@@ -1,22 +1,12 @@
 import { expect } from 'chai';
-import { JSONSerializer } from 'fabric-contract-api';
+import { chaincodeMetadata } from '@cityledger/chaincode-common/dist/testing';
 import { contracts } from './index';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract');
 
 describe('energy-trading contract metadata', () => {
   it('builds through fabric-shim and describes every transaction with typed results', () => {
-    const chaincode = new ChaincodeFromContract(
-      contracts.slice(),
-      { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
-      {},
-      'energy-trading',
-      '0.1.0',
-    );
-    const metadata = chaincode.metadata;
+    const metadata = chaincodeMetadata(contracts);
     const contract = metadata.contracts['energy-trading'];
-    const transactions = contract.transactions as { name: string; tag: string[]; returns?: unknown }[];
+    const transactions = contract.transactions;
     const tagOf = (name: string) => transactions.find((t) => t.name === name)!.tag;
     const submits = [
       'ConfigureMarket',

@@ -1,25 +1,11 @@
 import { expect } from 'chai';
-import { JSONSerializer } from 'fabric-contract-api';
+import { chaincodeMetadata } from '@cityledger/chaincode-common/dist/testing';
 import { contracts } from './index';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract');
 
 describe('identity contract metadata', () => {
   it('builds through fabric-shim and describes every transaction with typed results', () => {
-    const chaincode = new ChaincodeFromContract(
-      [...contracts],
-      { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
-      {},
-      'identity',
-      '0.1.0',
-    );
-    const metadata = chaincode.metadata;
-    const transactions = metadata.contracts.identity.transactions as {
-      name: string;
-      tag: string[];
-      returns?: unknown;
-    }[];
+    const metadata = chaincodeMetadata(contracts);
+    const transactions = metadata.contracts.identity.transactions;
     const names = transactions.map((t) => t.name);
     expect(names).to.include.members([
       'RegisterPerson',

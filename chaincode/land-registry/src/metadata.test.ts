@@ -1,29 +1,9 @@
 import { expect } from 'chai';
+import { chaincodeMetadata } from '@cityledger/chaincode-common/dist/testing';
 import { contracts } from './index';
 
-// fabric-shim builds the metadata the peer serves from the decorators; it throws on unknown types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { JSONSerializer } = require('fabric-contract-api');
-
-interface Metadata {
-  contracts: Record<
-    string,
-    { info: { title: string }; transactions: { name: string; tag: string[]; returns?: unknown }[] }
-  >;
-  components: { schemas: Record<string, unknown> };
-}
-
 describe('land-registry contract metadata', () => {
-  const chaincode = new ChaincodeFromContract(
-    contracts.slice(),
-    { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
-    {},
-    'title',
-    '0.1.0',
-  );
-  const metadata = chaincode.metadata as Metadata;
+  const metadata = chaincodeMetadata(contracts);
   const contract = metadata.contracts['land-registry'];
 
   it('is built by fabric-shim from the decorators of the one exported contract', () => {

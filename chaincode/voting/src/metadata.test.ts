@@ -1,30 +1,11 @@
 import { expect } from 'chai';
-import { JSONSerializer } from 'fabric-contract-api';
+import { chaincodeMetadata } from '@cityledger/chaincode-common/dist/testing';
 import { contracts } from './index';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract');
-
-interface TransactionMetadata {
-  name: string;
-  tag: string[];
-  parameters?: { name: string; schema: { type?: string } }[];
-  returns?: unknown;
-}
-
 describe('voting contract metadata', () => {
-  const build = () =>
-    new ChaincodeFromContract(
-      contracts.slice(),
-      { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
-      {},
-      'title',
-      '0.1.0',
-    );
-
   it('builds through fabric-shim and describes every transaction with string arguments and a typed result', () => {
-    const metadata = build().metadata;
-    const transactions = metadata.contracts.voting.transactions as TransactionMetadata[];
+    const metadata = chaincodeMetadata(contracts);
+    const transactions = metadata.contracts.voting.transactions;
     const submit = [
       'CreateElection',
       'OpenElection',
@@ -63,7 +44,7 @@ describe('voting contract metadata', () => {
   });
 
   it('publishes a schema for every record type the API returns', () => {
-    const schemas = build().metadata.components.schemas;
+    const schemas = chaincodeMetadata(contracts).components.schemas;
     expect(schemas).to.include.keys(
       'Election',
       'ElectionOption',

@@ -1,2 +1,3 @@
 export * from './fake-ledger';
 export * from './failure';
+export * from './contract-metadata';
