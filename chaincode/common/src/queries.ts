@@ -2,8 +2,9 @@
  * Paginated partial-key queries and key history.
  */
 import type { Context } from 'fabric-contract-api';
+import { parseBookmark, parsePageSize } from './arguments';
 import { InvalidArgumentError } from './errors';
-import { decodeJson } from './state';
+import { decodeJson, getJson } from './state';
 import { timestampToIso, type TimestampLike } from './time';
 
 export interface Page<T> {
@@ -86,6 +87,49 @@ export async function queryPage<T>(
 /** Decodes an entry's value as JSON (for `queryPage` over primary keys). */
 export function jsonRecord<T>(entry: KeyValue): T {
   return decodeJson<T>(entry.value);
+}
+
+/**
+ * One page of records stored under their own primary keys (object type + leading attributes), for a
+ * query transaction that takes its `pageSize` and `bookmark` arguments as the client sent them.
+ */
+export function pageOfRecords<T>(
+  ctx: Context,
+  objectType: string,
+  attributes: readonly string[],
+  pageSize: string,
+  bookmark: string,
+): Promise<Page<T>> {
+  return queryPage(
+    ctx,
+    objectType,
+    attributes,
+    parsePageSize('pageSize', pageSize),
+    parseBookmark('bookmark', bookmark),
+    jsonRecord<T>,
+  );
+}
+
+/**
+ * One page of index entries, each followed to the record whose key `recordKey` builds from the
+ * index key's attributes; an index entry whose record is gone is left out.
+ */
+export function pageViaIndex<T>(
+  ctx: Context,
+  indexType: string,
+  attributes: readonly string[],
+  pageSize: string,
+  bookmark: string,
+  recordKey: (indexAttributes: string[]) => string,
+): Promise<Page<T>> {
+  return queryPage(
+    ctx,
+    indexType,
+    attributes,
+    parsePageSize('pageSize', pageSize),
+    parseBookmark('bookmark', bookmark),
+    (entry) => getJson<T>(ctx, recordKey(entry.attributes)),
+  );
 }
 
 /**

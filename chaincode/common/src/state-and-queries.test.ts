@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { FakeLedger } from './testing';
 import { compositeKey, getJson, putIndex, putJson, requireJson } from './state';
-import { jsonRecord, queryAll, queryPage, readHistory } from './queries';
+import { jsonRecord, pageOfRecords, pageViaIndex, queryAll, queryPage, readHistory } from './queries';
 import { txTimeIso } from './time';
 
 const org = { mspId: 'CityMSP', role: 'operator' };
@@ -82,6 +82,28 @@ describe('state, queries and history', () => {
       .evaluate(org, (ctx) => queryAll(ctx, 'idx', ['owner'], 1))
       .catch((e: Error) => (message = e.message));
     expect(message).to.match(/more than 1 entries/);
+  });
+
+  it('pages records and index entries followed to their records from the raw query arguments', async () => {
+    const ledger = new FakeLedger();
+    await ledger.submit(org, async (ctx) => {
+      for (const id of ['a', 'b', 'c']) {
+        await putJson(ctx, compositeKey(ctx, 'thing', ['g1', id]), { id });
+        await putIndex(ctx, compositeKey(ctx, 'thing~tag', ['red', id]));
+      }
+      await putIndex(ctx, compositeKey(ctx, 'thing~tag', ['red', 'gone']));
+    });
+    const records = await ledger.evaluate(org, (ctx) => pageOfRecords(ctx, 'thing', ['g1'], '2', ''));
+    expect(records.records).to.deep.equal([{ id: 'a' }, { id: 'b' }]);
+    const followed = await ledger.evaluate(org, (ctx) =>
+      pageViaIndex(ctx, 'thing~tag', ['red'], '', '', (a) => compositeKey(ctx, 'thing', ['g1', a[1]!])),
+    );
+    expect(followed.records).to.deep.equal([{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
+    let message = '';
+    await ledger
+      .evaluate(org, (ctx) => pageOfRecords(ctx, 'thing', ['g1'], 'ten', ''))
+      .catch((e: Error) => (message = e.message));
+    expect(message).to.match(/^INVALID_ARGUMENT: pageSize: /);
   });
 
   it('lists the history of a key newest first with ISO timestamps and deletes', async () => {

@@ -5,23 +5,20 @@ import {
   ConflictError,
   describeCaller,
   emitEvent,
-  getJson,
   InvalidArgumentError,
   keyExists,
-  jsonRecord,
+  pageOfRecords,
+  pageViaIndex,
   parseArray,
-  parseBookmark,
   parseDid,
   parseId,
   parseInteger,
   parseIsoTimestamp,
   parseOptionalString,
-  parsePageSize,
   parseSha256Hex,
   parseString,
   putIndex,
   putJson,
-  queryPage,
   readHistory,
   requireActiveDid,
   requireCaller,
@@ -230,9 +227,7 @@ export class DonationTrackingContract extends Contract {
   @Transaction(false)
   @Returns('CampaignPage')
   async ListCampaigns(ctx: Context, pageSize: string, bookmark: string): Promise<CampaignPage> {
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.campaign, [], size, mark, jsonRecord<Campaign>);
+    return pageOfRecords<Campaign>(ctx, KEY.campaign, [], pageSize, bookmark);
   }
 
   /**
@@ -445,9 +440,7 @@ export class DonationTrackingContract extends Contract {
     bookmark: string,
   ): Promise<DonationPage> {
     const id = parseId('campaignId', campaignId);
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.donation, [id], size, mark, jsonRecord<Donation>);
+    return pageOfRecords<Donation>(ctx, KEY.donation, [id], pageSize, bookmark);
   }
 
   /** The named donations of a donor DID, over all campaigns (anonymous ones are never indexed). */
@@ -460,11 +453,9 @@ export class DonationTrackingContract extends Contract {
     bookmark: string,
   ): Promise<DonationPage> {
     const donor = parseDid('donorDid', donorDid).did;
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
     const store = new DonationStore(ctx);
-    return queryPage(ctx, KEY.donationByDonor, [donor], size, mark, (entry) =>
-      getJson<Donation>(ctx, store.donationKey(entry.attributes[1], entry.attributes[2])),
+    return pageViaIndex<Donation>(ctx, KEY.donationByDonor, [donor], pageSize, bookmark, (a) =>
+      store.donationKey(a[1], a[2]),
     );
   }
 
@@ -548,9 +539,7 @@ export class DonationTrackingContract extends Contract {
     bookmark: string,
   ): Promise<DonationRefundPage> {
     const id = parseId('campaignId', campaignId);
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.refund, [id], size, mark, jsonRecord<DonationRefund>);
+    return pageOfRecords<DonationRefund>(ctx, KEY.refund, [id], pageSize, bookmark);
   }
 
   // ---------------------------------------------------------------- milestones
@@ -822,9 +811,7 @@ export class DonationTrackingContract extends Contract {
     bookmark: string,
   ): Promise<DisbursementPage> {
     const id = parseId('campaignId', campaignId);
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.disbursement, [id], size, mark, jsonRecord<Disbursement>);
+    return pageOfRecords<Disbursement>(ctx, KEY.disbursement, [id], pageSize, bookmark);
   }
 
   /** Disbursements whose receipt the beneficiary has not confirmed yet. */
@@ -837,11 +824,9 @@ export class DonationTrackingContract extends Contract {
     bookmark: string,
   ): Promise<DisbursementPage> {
     const id = parseId('campaignId', campaignId);
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
     const store = new DonationStore(ctx);
-    return queryPage(ctx, KEY.unconfirmed, [id], size, mark, (entry) =>
-      getJson<Disbursement>(ctx, store.disbursementKey(id, entry.attributes[1])),
+    return pageViaIndex<Disbursement>(ctx, KEY.unconfirmed, [id], pageSize, bookmark, (a) =>
+      store.disbursementKey(id, a[1]),
     );
   }
 
@@ -855,11 +840,14 @@ export class DonationTrackingContract extends Contract {
     bookmark: string,
   ): Promise<DisbursementPage> {
     const beneficiary = parseDid('beneficiaryDid', beneficiaryDid).did;
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
     const store = new DonationStore(ctx);
-    return queryPage(ctx, KEY.disbursementByBeneficiary, [beneficiary], size, mark, (entry) =>
-      getJson<Disbursement>(ctx, store.disbursementKey(entry.attributes[1], entry.attributes[2])),
+    return pageViaIndex<Disbursement>(
+      ctx,
+      KEY.disbursementByBeneficiary,
+      [beneficiary],
+      pageSize,
+      bookmark,
+      (a) => store.disbursementKey(a[1], a[2]),
     );
   }
 

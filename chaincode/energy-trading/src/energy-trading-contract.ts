@@ -1,4 +1,11 @@
-import { NotFoundError, parseId, parsePositiveInteger, requireJson } from '@cityledger/chaincode-common';
+import {
+  NotFoundError,
+  pageOfRecords,
+  pageViaIndex,
+  parseId,
+  parsePositiveInteger,
+  requireJson,
+} from '@cityledger/chaincode-common';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { configureMarket, linkMeter, openAccount, transferFunds } from './accounts';
 import { clearInterval, recomputeClearing } from './interval-clearing';
@@ -7,8 +14,6 @@ import { KEY, keys } from './keys';
 import {
   didArgument,
   intervalArgument,
-  pageOfRecords,
-  pageViaIndex,
   recordHistory,
   requireTrade,
   tradeKeyOfIndex,

@@ -1,21 +1,15 @@
 /**
- * Read-only views of the market: single records, paginated lists by index, and key history.
- * Lists follow an index key to its record; pagination is LevelDB/CouchDB bookmark based.
+ * Read-only views of the market: argument parsing for queries, trades, and key history. Paginated
+ * lists use chaincode-common's `pageOfRecords` and `pageViaIndex`.
  */
 import {
   canonicalJson,
-  decodeJson,
-  getJson,
-  parseBookmark,
   parseDid,
   parseEnum,
   parseId,
-  parsePageSize,
   parsePositiveInteger,
-  queryPage,
   readHistory,
   requireJson,
-  type Page,
 } from '@cityledger/chaincode-common';
 import type { Context } from 'fabric-contract-api';
 import { keys } from './keys';
@@ -30,43 +24,6 @@ export async function intervalArgument(ctx: Context, interval: string): Promise<
 
 export function didArgument(field: string, value: string): string {
   return parseDid(field, value).did;
-}
-
-/** One page of records stored under their own primary keys (object type + leading attributes). */
-export function pageOfRecords<T>(
-  ctx: Context,
-  objectType: string,
-  attributes: readonly string[],
-  pageSize: string,
-  bookmark: string,
-): Promise<Page<T>> {
-  return queryPage(
-    ctx,
-    objectType,
-    attributes,
-    parsePageSize('pageSize', pageSize),
-    parseBookmark('bookmark', bookmark),
-    (entry) => decodeJson<T>(entry.value),
-  );
-}
-
-/** One page of index entries, each followed to the record whose key `recordKey` builds from its attributes. */
-export function pageViaIndex<T>(
-  ctx: Context,
-  indexType: string,
-  attributes: readonly string[],
-  pageSize: string,
-  bookmark: string,
-  recordKey: (indexAttributes: string[]) => string,
-): Promise<Page<T>> {
-  return queryPage(
-    ctx,
-    indexType,
-    attributes,
-    parsePageSize('pageSize', pageSize),
-    parseBookmark('bookmark', bookmark),
-    (entry) => getJson<T>(ctx, recordKey(entry.attributes)),
-  );
 }
 
 export function tradeKeyOfIndex(ctx: Context, attributes: string[]): string {
