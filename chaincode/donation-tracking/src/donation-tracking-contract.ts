@@ -405,12 +405,7 @@ export class DonationTrackingContract extends Contract {
       refundedAt: now,
       payoutReference: payout,
     };
-    await putJson(ctx, store.refundKey(id, donationKeyId), refund);
-    await putJson(ctx, store.donationKey(id, donationKeyId), {
-      ...donation,
-      refundedCents: donation.refundedCents + unspent,
-    });
-    await ctx.stub.deleteState(store.fifoKey(donation));
+    await this.recordRefund(ctx, store, donation, refund);
     emitEvent(ctx, 'AnonymousRefundClaimed', {
       campaignId: id,
       donationId: donationKeyId,
@@ -919,6 +914,24 @@ export class DonationTrackingContract extends Contract {
     return updated;
   }
 
+  /**
+   * Writes a refund of a donation's whole unspent remainder: the refund record, the donation's
+   * refunded total, and the donation leaves the FIFO index so no disbursement draws on it again.
+   */
+  private async recordRefund(
+    ctx: Context,
+    store: DonationStore,
+    donation: Donation,
+    refund: DonationRefund,
+  ): Promise<void> {
+    await putJson(ctx, store.refundKey(refund.campaignId, refund.donationId), refund);
+    await putJson(ctx, store.donationKey(refund.campaignId, refund.donationId), {
+      ...donation,
+      refundedCents: donation.refundedCents + refund.amountCents,
+    });
+    await ctx.stub.deleteState(store.fifoKey(donation));
+  }
+
   /** Ends the campaign and refunds what is left (see refund-plan.ts). */
   private async settle(
     ctx: Context,
@@ -949,12 +962,7 @@ export class DonationTrackingContract extends Contract {
         refundedAt: now,
       };
       refunds.push(refund);
-      await putJson(ctx, store.refundKey(id, named.donationId), refund);
-      await putJson(ctx, store.donationKey(id, named.donationId), {
-        ...donation,
-        refundedCents: donation.refundedCents + named.amountCents,
-      });
-      await ctx.stub.deleteState(store.fifoKey(donation));
+      await this.recordRefund(ctx, store, donation, refund);
     }
     const settlement: CampaignSettlement = {
       campaign: ended,
