@@ -12,8 +12,8 @@ import {
   InvalidArgumentError,
   keyExists,
   NotFoundError,
+  pageViaIndex,
   parseArray,
-  parseBookmark,
   parseDid,
   parseEnum,
   parseId,
@@ -22,12 +22,10 @@ import {
   parseOptionalIsoTimestamp,
   parseOptionalString,
   parseP256PublicKeyPem,
-  parsePageSize,
   parseString,
   putIndex,
   putJson,
   queryAll,
-  queryPage,
   readHistory,
   requireCaller,
   requireJson,
@@ -364,10 +362,8 @@ export class IdentityContract extends Contract {
     bookmark: string,
   ): Promise<DidDocumentPage> {
     const owner = parseDid('ownerDid', ownerDid).did;
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.deviceByOwner, [owner], size, mark, (entry) =>
-      getJson<DidDocument>(ctx, this.didKey(ctx, entry.attributes[1])),
+    return pageViaIndex<DidDocument>(ctx, KEY.deviceByOwner, [owner], pageSize, bookmark, (a) =>
+      this.didKey(ctx, a[1]),
     );
   }
 
@@ -444,10 +440,8 @@ export class IdentityContract extends Contract {
     bookmark: string,
   ): Promise<DidDocumentPage> {
     const type = parseEnum('didType', didType, DID_TYPES);
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.didByType, [type], size, mark, (entry) =>
-      getJson<DidDocument>(ctx, this.didKey(ctx, entry.attributes[1])),
+    return pageViaIndex<DidDocument>(ctx, KEY.didByType, [type], pageSize, bookmark, (a) =>
+      this.didKey(ctx, a[1]),
     );
   }
 
@@ -618,10 +612,8 @@ export class IdentityContract extends Contract {
     bookmark: string,
   ): Promise<CredentialPage> {
     const subject = parseDid('subjectDid', subjectDid).did;
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.credentialBySubject, [subject], size, mark, (entry) =>
-      getJson<Credential>(ctx, compositeKey(ctx, KEY.credential, [entry.attributes[2]])),
+    return pageViaIndex<Credential>(ctx, KEY.credentialBySubject, [subject], pageSize, bookmark, (a) =>
+      compositeKey(ctx, KEY.credential, [a[2]]),
     );
   }
 

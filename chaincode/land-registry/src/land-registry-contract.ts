@@ -6,6 +6,7 @@ import {
   getJson,
   InvalidArgumentError,
   NotFoundError,
+  pageViaIndex,
   parseBookmark,
   parseDid,
   parseEnum,
@@ -848,10 +849,8 @@ export class LandRegistryContract extends Contract {
     bookmark: string,
   ): Promise<LandDocumentPage> {
     const pid = parseId('parcelId', parcelId);
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.documentByParcel, [pid], size, mark, (entry) =>
-      getJson<LandDocument>(ctx, documentKey(ctx, entry.attributes[1])),
+    return pageViaIndex<LandDocument>(ctx, KEY.documentByParcel, [pid], pageSize, bookmark, (a) =>
+      documentKey(ctx, a[1]),
     );
   }
 

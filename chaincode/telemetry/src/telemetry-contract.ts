@@ -4,19 +4,17 @@ import {
   emitEvent,
   getJson,
   InvalidArgumentError,
-  jsonRecord,
   keyExists,
   MSP,
+  pageOfRecords,
+  pageViaIndex,
   parseArray,
-  parseBookmark,
   parseId,
   parseIdOrDid,
   parseJsonObject,
   parseNonNegativeInteger,
-  parsePageSize,
   putIndex,
   putJson,
-  queryPage,
   readHistory,
   requireCaller,
   requireJson,
@@ -258,9 +256,7 @@ export class TelemetryContract extends Contract {
   @Transaction(false)
   @Returns('FeedPage')
   async ListFeeds(ctx: Context, pageSize: string, bookmark: string): Promise<FeedPage> {
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.feed, [], size, mark, (entry) => jsonRecord<Feed>(entry));
+    return pageOfRecords<Feed>(ctx, KEY.feed, [], pageSize, bookmark);
   }
 
   @Transaction(false)
@@ -287,10 +283,8 @@ export class TelemetryContract extends Contract {
     bookmark: string,
   ): Promise<BatchAnchorPage> {
     const id = parseId('feedId', feedId);
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.batchByFeed, [id], size, mark, (entry) =>
-      getJson<BatchAnchor>(ctx, compositeKey(ctx, KEY.batch, [entry.attributes[2]])),
+    return pageViaIndex<BatchAnchor>(ctx, KEY.batchByFeed, [id], pageSize, bookmark, (a) =>
+      compositeKey(ctx, KEY.batch, [a[2]]),
     );
   }
 
@@ -304,9 +298,7 @@ export class TelemetryContract extends Contract {
     bookmark: string,
   ): Promise<ThresholdAlertPage> {
     const id = parseId('feedId', feedId);
-    const size = parsePageSize('pageSize', pageSize);
-    const mark = parseBookmark('bookmark', bookmark);
-    return queryPage(ctx, KEY.alert, [id], size, mark, (entry) => jsonRecord<ThresholdAlert>(entry));
+    return pageOfRecords<ThresholdAlert>(ctx, KEY.alert, [id], pageSize, bookmark);
   }
 
   /** Whether a device's reading number `seq` is covered by an anchored batch. */
