@@ -45,7 +45,10 @@ async function main(): Promise<void> {
       `  API       ${url}/api/v1   (Authorization: Bearer <token>)`,
       `  OpenAPI   ${url}/openapi.json`,
       `  Docs      ${url}/docs     (API walkthrough: docs/api.md)`,
+      `  Dashboard ${url}/`,
       `  Health    ${url}/healthz  ${url}/readyz  ${url}/metrics`,
+      `  Devices   POST ${url}/api/v1/iot/readings` +
+        (running.gateway.iot.mqttPort ? `   MQTT port ${running.gateway.iot.mqttPort} (docs/iot.md)` : ''),
       `  Token     npm run token -- --sub alice --org CityMSP --role registrar`,
       `  Data      ${config.dataDir}`,
       '',

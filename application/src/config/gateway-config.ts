@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultConsortiumPath } from '@cityledger/network';
+import { type IotBridgeConfig, iotBridgeConfigFromEnvironment, iotEnvironmentShape } from '../iot/iot-config';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger';
 
 export const JWT_ALGORITHMS = ['HS256', 'ES256', 'RS256'] as const;
@@ -39,6 +40,8 @@ export interface GatewayConfig {
   };
   /** Chaincodes /readyz requires installed; undefined = every chaincode the consortium defines. */
   requiredChaincodes?: string[];
+  /** The IoT bridge: batching, outbox bound, MQTT. */
+  iot: IotBridgeConfig;
 }
 
 /** Lists every bad environment variable at once, each with what it should be. */
@@ -64,6 +67,7 @@ const optionalText = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const environmentSchema = z.object({
+  ...iotEnvironmentShape,
   PORT: integer(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   CITYLEDGER_DATA_DIR: z.string().min(1).default('./.cityledger'),
@@ -168,5 +172,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
       maxQueued: e.MAX_QUEUED_SUBMISSIONS,
     },
     requiredChaincodes: e.REQUIRED_CHAINCODES,
+    iot: iotBridgeConfigFromEnvironment(e),
   };
 }

@@ -35,6 +35,7 @@ async function embeddedTarget(): Promise<Target> {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    MQTT_PORT: '0',
   });
   const running = await startGatewayServer({ config, logger: createJsonLogger('silent') });
   return {

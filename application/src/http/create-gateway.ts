@@ -19,6 +19,7 @@ import type { Logger } from '../observability/logger';
 import { createDashboardRouter } from '../dashboard-host/dashboard-routes';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { ApiRouter } from './api-router';
+import { type IotBridge, createIotBridge } from '../iot/iot-bridge';
 import { errorResponder } from './error-response';
 import { checkJsonBodyShape } from './json-body-shape';
 import { operationsRoutes } from './operations-routes';
@@ -37,6 +38,8 @@ export interface GatewayDependencies {
 export interface Gateway {
   app: Express;
   metrics: GatewayMetrics;
+  /** Device readings over HTTP and MQTT; started and stopped with the server. */
+  iot: IotBridge;
   /** Ends open event streams, which would otherwise keep the HTTP server from closing. */
   closeEventStreams(): void;
 }
@@ -57,6 +60,15 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   );
   const peerOrganizations = new Set(consortium.peerOrganizations().map((org) => org.mspId));
   const verifyToken = createTokenVerifier(deps.jwtKeys, peerOrganizations);
+  const iot = createIotBridge({
+    ledger,
+    dataDir: config.dataDir,
+    config: config.iot,
+    consortium,
+    logger,
+    metrics,
+    readAuthentication: authenticate(verifyToken),
+  });
 
   const api = new ApiRouter('/api/v1');
   addChaincodeRoutes(api, { invoker, ledger, access });
@@ -90,6 +102,8 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   app.use(requestLogging(logger, metrics));
   app.use(operationsRoutes({ ledger, metrics, openApiDocument }));
   app.use(createDashboardRouter());
+  // Devices authenticate by signature, not by token, so their routes come before authentication.
+  app.use('/api/v1/iot', iot.router);
   app.use(
     '/api/v1',
     rateLimit(config.http.rateLimitPerMinute),
@@ -107,5 +121,5 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   );
   app.use(errorResponder(logger, config.http.bodyLimitBytes));
 
-  return { app, metrics, closeEventStreams: () => streams.closeAll() };
+  return { app, metrics, iot, closeEventStreams: () => streams.closeAll() };
 }

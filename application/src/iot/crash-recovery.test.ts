@@ -80,10 +80,12 @@ describe('IoT bridge across a crash', function () {
 
   it('lands every acknowledged reading exactly once after kill -9 and a restart mid-stream', async () => {
     gateway = await startGatewayProcess(dataDir);
-    let api = gatewayApi(gateway.url);
     const jwtKeys = resolveJwtKeys(
       loadGatewayConfig({ JWT_SECRET: TEST_JWT_SECRET, CITYLEDGER_DATA_DIR: dataDir }),
     );
+    // Reading lookups need a token: an auditor reads every channel.
+    const reader = issueToken(jwtKeys, { userId: 'audrey', mspId: 'AuditorMSP', role: 'auditor' }, 3600);
+    let api = gatewayApi(gateway.url, reader);
     const tokens = tokensOf({
       token: (sub, org, role) => issueToken(jwtKeys, { userId: sub, mspId: org, role }, 3600),
     });
@@ -122,7 +124,7 @@ describe('IoT bridge across a crash', function () {
     expect(acknowledged.length).to.be.greaterThan(100);
 
     gateway = await startGatewayProcess(dataDir);
-    api = gatewayApi(gateway.url);
+    api = gatewayApi(gateway.url, reader);
     for (const reading of acknowledged) {
       const stored = await landedReading(api, reading.deviceId, reading.seq, 60_000);
       expect(stored.status, `${reading.deviceId} ${reading.seq}`).to.equal('landed');

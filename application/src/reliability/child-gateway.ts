@@ -42,6 +42,8 @@ export async function startChildGateway(
       LOG_LEVEL: 'error',
       JWT_SECRET: CHILD_JWT_SECRET,
       RATE_LIMIT_PER_MINUTE: '0',
+      MQTT_PORT: '0',
+      MQTT_HOST: '127.0.0.1',
       CORE_CHAINCODE_LOGGING_LEVEL: 'critical',
       ...env,
     },

@@ -38,13 +38,15 @@ export async function startGatewayServer(options: {
     submissions: config.submissions,
     requiredChaincodes: config.requiredChaincodes,
   });
-  let gateway: Gateway;
+  let gateway: Gateway | undefined;
   let server: Server;
   try {
     gateway = createGateway({ config, consortium, ledger, jwtKeys, logger });
+    await gateway.iot.start();
     server = gateway.app.listen(config.port, config.host);
     await once(server, 'listening');
   } catch (error) {
+    await gateway?.iot.stop();
     await ledger.close();
     throw error;
   }
@@ -65,6 +67,7 @@ export async function startGatewayServer(options: {
         server.closeAllConnections();
         await closed;
       }
+      await gateway.iot.stop();
       await ledger.close();
     })());
 

@@ -44,6 +44,9 @@ export async function startTestGateway(
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    // Each test gateway gets its own broker on a free port, so test files never collide.
+    MQTT_PORT: '0',
+    MQTT_HOST: '127.0.0.1',
     ...env,
   });
   const running = await startGatewayServer({

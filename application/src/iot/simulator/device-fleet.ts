@@ -11,11 +11,13 @@ export interface GatewayApi {
   ): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers
 }
 
-export function gatewayApi(url: string): GatewayApi {
+/** `defaultToken` is sent when a request names none, e.g. for reading lookups, which need a token. */
+export function gatewayApi(url: string, defaultToken?: string): GatewayApi {
   return {
     async request(method, path, options = {}) {
       const headers: Record<string, string> = {};
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      const token = options.token ?? defaultToken;
+      if (token) headers.authorization = `Bearer ${token}`;
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       const response = await fetch(`${url}${path}`, {
         method,

@@ -4,20 +4,18 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
 import { loadConsortium } from '@cityledger/network';
 import { resolveJwtKeys } from '../../auth/jwt-keys';
 import { issueToken } from '../../auth/token-issuer';
 import { loadGatewayConfig } from '../../config/gateway-config';
 import { createGateway } from '../../http/create-gateway';
-import { errorResponder } from '../../http/error-response';
 import { EmbeddedLedgerConnector } from '../../ledger/embedded-connector';
 import { installedChaincodes } from '../../ledger/installed-chaincodes';
 import type { LedgerConnector } from '../../ledger/ledger-connector';
 import { createJsonLogger } from '../../observability/logger';
 import type { HttpAnswer } from '../../testing/test-gateway';
-import { type IotBridge, createIotBridge } from '../iot-bridge';
-import type { IotBridgeSettings } from '../iot-config';
+import type { IotBridge } from '../iot-bridge';
+import { type IotBridgeSettings, iotBridgeConfigSchema } from '../iot-config';
 
 export interface BridgeGateway {
   url: string;
@@ -70,23 +68,20 @@ export async function startBridgeGateway(options: BridgeGatewayOptions = {}): Pr
     submissions: config.submissions,
   });
   const ledger = options.wrapLedger ? options.wrapLedger(embedded) : embedded;
-  const gateway = createGateway({ config, consortium, ledger, jwtKeys, logger });
-  const bridge = createIotBridge({
-    ledger,
-    dataDir,
-    config: { ...options.iot, mqtt: { port: 0, host: '127.0.0.1', ...options.iot?.mqtt } },
-    consortium,
-    logger,
-    metrics: gateway.metrics,
+  config.iot = iotBridgeConfigSchema.parse({
+    ...config.iot,
+    ...options.iot,
+    mqtt: { ...config.iot.mqtt, port: 0, host: '127.0.0.1', ...options.iot?.mqtt },
   });
+  // The gateway mounts its own bridge at /api/v1/iot, ahead of token authentication.
+  const gateway = createGateway({ config, consortium, ledger, jwtKeys, logger });
+  const bridge = gateway.iot;
   await bridge.start();
-  const app = express();
-  app.use('/api/v1/iot', bridge.router);
-  app.use(gateway.app);
-  app.use(errorResponder(logger, config.http.bodyLimitBytes));
+  const app = gateway.app;
   const server: Server = app.listen(config.port, config.host);
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const readerToken = issueToken(jwtKeys, { userId: 'audrey', mspId: 'AuditorMSP', role: 'auditor' }, 3600);
 
   return {
     url,
@@ -96,7 +91,9 @@ export async function startBridgeGateway(options: BridgeGatewayOptions = {}): Pr
     token: (sub, org, role) => issueToken(jwtKeys, { userId: sub, mspId: org, role }, 3600),
     async request(method, path, requestOptions = {}) {
       const headers: Record<string, string> = {};
-      if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
+      // Reading lookups need a token; an auditor's is used when a test names none.
+      const token = requestOptions.token ?? readerToken;
+      headers.authorization = `Bearer ${token}`;
       let body: string | undefined;
       if (requestOptions.body !== undefined) {
         body =
