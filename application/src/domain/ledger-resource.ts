@@ -82,15 +82,8 @@ export class LedgerResources {
     operation: LedgerResourceOperation<P, Q, B>,
   ): void {
     const { chaincode, invoker } = this;
-    const channelOf = (params: unknown) => (params as { channel: string }).channel;
     this.api.add({
-      method: operation.method,
-      path: operation.path,
-      tag: this.tag,
-      summary: operation.summary,
-      description: operation.description,
-      params: operation.params,
-      query: operation.query,
+      ...this.documentation(operation),
       body: operation.body,
       success: {
         status: operation.status ?? 200,
@@ -120,25 +113,33 @@ export class LedgerResources {
       },
     });
   }
+
   addComposite<P extends AnyObject, Q extends AnyObject>(operation: CompositeReadOperation<P, Q>): void {
     const { chaincode, invoker } = this;
     this.api.add({
-      method: operation.method,
-      path: operation.path,
-      tag: this.tag,
-      summary: operation.summary,
-      description: operation.description,
-      params: operation.params,
-      query: operation.query,
+      ...this.documentation(operation),
       success: operation.success ?? { description: 'The answer' },
       handler: async ({ caller, params, query }) => {
-        const channel = (params as { channel: string }).channel;
+        const channel = channelOf(params);
         const evaluate = async (fn: string, args: string[]) =>
           parseChaincodeResult(await invoker.evaluate(caller, { channel, chaincode, function: fn, args }));
         return { body: await operation.handler({ params, query, evaluate }) };
       },
     });
   }
+
+  /** What the OpenAPI document says of an operation, under this chaincode's tag. */
+  private documentation<P extends AnyObject, Q extends AnyObject>(
+    operation: LedgerResourceOperation<P, Q, z.ZodType> | CompositeReadOperation<P, Q>,
+  ) {
+    const { method, path, summary, description, params, query } = operation;
+    return { method, path, tag: this.tag, summary, description, params, query };
+  }
+}
+
+/** Every resource path starts with `/channels/{channel}`, so every params schema has `channel`. */
+function channelOf(params: unknown): string {
+  return (params as { channel: string }).channel;
 }
 
 /** `?pageSize=&bookmark=` as CityLedger's paginated queries take them (`''` = default / first page). */
