@@ -492,6 +492,216 @@ describe('voting chaincode on the embedded consortium network', function () {
     });
   });
 
+  describe('thirty voters at once: concurrency without MVCC conflicts, and no voter on the ledger', () => {
+    const CROWD_ELECTION = 'pb-crowd';
+    /**
+     * Covers issuing 30 tokens, opening and casting 30 ballots on the embedded network (about a
+     * second); the close waits for it, so it bounds this block's run time.
+     */
+    const CROWD_WINDOW_MS = 3000;
+    /** Names with letters outside 0-9a-f, so no hex value (token, signature, hash) can contain one by chance. */
+    const CROWD = Array.from({ length: 30 }, (_, i) => `resident-${String(i + 1).padStart(2, '0')}`);
+    /** The worked example's five ballots, six times over. */
+    const PATTERNS = Object.values(CHOICES);
+    const choiceOf = (i: number): string[] => PATTERNS[i % PATTERNS.length]!;
+    const boxOf = (i: number): Signer => (i % 2 === 0 ? cityBallotBox : communityBallotBox);
+
+    const txIds: Record<string, string[]> = {};
+    let registrations: SubmitResult[];
+    let credentials: SubmitResult[];
+    let issuances: SubmitResult[];
+    let ballotTxIds: string[];
+    let ballots: Array<PromiseSettledResult<SubmitResult>>;
+    let published: ElectionResult;
+    let countWhileOpen: { ballots: number; tokensIssued: number };
+
+    const record = (step: string, ...results: SubmitResult[]) => {
+      txIds[step] = [...(txIds[step] ?? []), ...results.map((r) => r.txId)];
+    };
+    const identityRequest = (fn: string, args: string[], transient?: Record<string, string>) => ({
+      channel: CIVIC,
+      chaincode: 'identity',
+      function: fn,
+      args,
+      ...(transient ? { transient } : {}),
+    });
+    const committed = (settled: Array<PromiseSettledResult<SubmitResult>>): SubmitResult[] =>
+      settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    /** Every text a voter's name or DID must not appear in; a name implies the DID, checked both. */
+    const expectNoVoterIn = (text: string, where: string) => {
+      for (const name of CROWD) {
+        expect(text, `${where} names ${name}`).to.not.include(name);
+        expect(text, `${where} names ${didOf(name)}`).to.not.include(didOf(name));
+      }
+    };
+
+    before(async () => {
+      // Register the 30 citizens and give each an eligible-voter credential: independent keys, so
+      // each step is endorsed for everyone first and then ordered all at once.
+      const endorsedRegistrations = await Promise.all(
+        CROWD.map((name) =>
+          network.endorse(
+            cityRegistrar,
+            identityRequest('RegisterPerson', [name], { person: JSON.stringify(personalData(name)) }),
+          ),
+        ),
+      );
+      registrations = await Promise.all(endorsedRegistrations.map((e) => network.submitEndorsed(e)));
+      const endorsedCredentials = await Promise.all(
+        CROWD.map((name) =>
+          network.endorse(
+            cityRegistrar,
+            identityRequest('IssueCredential', [
+              `voter-${name}`,
+              didOf(name),
+              'eligible-voter',
+              '',
+              '2099-01-01T00:00:00Z',
+              '',
+            ]),
+          ),
+        ),
+      );
+      credentials = await Promise.all(endorsedCredentials.map((e) => network.submitEndorsed(e)));
+
+      // The voters' apps blind their tokens and the authority signs them before the window starts.
+      const key = parseRsaPublicKeyPem('tokenKeyPem', publicKeyPem);
+      const prepared = CROWD.map((name) => issueTokenRequest(key, CROWD_ELECTION, name));
+
+      const start = Date.now();
+      const closesAt = new Date(start + CROWD_WINDOW_MS).toISOString();
+      record(
+        'CreateElection',
+        await createElection(authority, CROWD_ELECTION, new Date(start - 60_000).toISOString(), closesAt),
+      );
+
+      const endorsedIssuances = await Promise.all(
+        prepared.map(({ args }) => network.endorse(authority, request('IssueVotingToken', args))),
+      );
+      issuances = await Promise.all(endorsedIssuances.map((e) => network.submitEndorsed(e)));
+      record('IssueVotingToken', ...issuances);
+      const signatures = await Promise.all(
+        CROWD.map(async (name, i) => {
+          const issuance = await evaluate<VotingTokenIssuance>(auditor, 'GetVotingTokenIssuance', [
+            CROWD_ELECTION,
+            didOf(name),
+          ]);
+          return unblindSignature(key, prepared[i]!.tokenRequest, issuance.blindSignature);
+        }),
+      );
+
+      record('OpenElection', await submit(auditor, 'OpenElection', [CROWD_ELECTION]));
+
+      // All 30 ballots, alternately through the City's and the Community's ballot box: endorsed
+      // first, then ordered at once.
+      const endorsedBallots = await Promise.all(
+        prepared.map(({ tokenRequest }, i) =>
+          network.endorse(
+            boxOf(i),
+            request('CastBallot', [
+              CROWD_ELECTION,
+              tokenRequest.token,
+              signatures[i]!,
+              JSON.stringify(choiceOf(i)),
+            ]),
+          ),
+        ),
+      );
+      ballotTxIds = endorsedBallots.map((e) => e.txId);
+      ballots = await Promise.allSettled(endorsedBallots.map((e) => network.submitEndorsed(e)));
+      record('CastBallot', ...committed(ballots));
+      countWhileOpen = await evaluate(auditor, 'GetBallotCount', [CROWD_ELECTION]);
+
+      await sleep(Math.max(0, Date.parse(closesAt) - Date.now() + 20));
+      record('CloseElection', await submit(auditor, 'CloseElection', [CROWD_ELECTION]));
+      const tallied = await submit(communityOperator, 'TallyElection', [CROWD_ELECTION]);
+      record('TallyElection', tallied);
+      published = JSON.parse(tallied.result.toString()) as ElectionResult;
+    });
+
+    it('registers the voters and issues their credentials and tokens concurrently, in shared blocks', () => {
+      for (const results of [registrations, credentials, issuances]) {
+        expect(results).to.have.lengthOf(CROWD.length);
+        expect(new Set(results.map((r) => r.blockNumber)).size).to.be.lessThan(results.length);
+      }
+    });
+
+    it('commits all 30 ballots VALID, none on MVCC, in fewer blocks than ballots', async () => {
+      const failures = ballots.flatMap((s, i) =>
+        s.status === 'rejected'
+          ? [`${CROWD[i]}: ${(s.reason as CommitError).validationCodeName ?? String(s.reason)}`]
+          : [],
+      );
+      expect(failures).to.deep.equal([]);
+      const blocks = new Set<number>();
+      for (const txId of ballotTxIds) {
+        const details = await network.getTransaction(CIVIC, txId);
+        expect(details?.validationCodeName, txId).to.equal('VALID');
+        blocks.add(details!.blockNumber);
+      }
+      expect(blocks.size).to.be.at.least(1).and.lessThan(ballotTxIds.length);
+      expect(countWhileOpen).to.deep.include({ ballots: CROWD.length, tokensIssued: CROWD.length });
+    });
+
+    it('counts 30 ballots within 30 tokens, and RecomputeTally agrees', async () => {
+      const votes = new Map(OPTIONS.map((o) => [o.optionId, 0]));
+      CROWD.forEach((_, i) => choiceOf(i).forEach((o) => votes.set(o, votes.get(o)! + 1)));
+      expect(published).to.include({
+        electionId: CROWD_ELECTION,
+        ballotsCounted: CROWD.length,
+        tokensIssued: CROWD.length,
+        ballotsWithinTokens: true,
+      });
+      expect(published.counts.map(({ optionId, votes: n }) => [optionId, n])).to.deep.equal([...votes]);
+      expect(published.winners).to.deep.equal(['park', 'library']);
+
+      const recomputed = await evaluate<ElectionResult>(auditor, 'RecomputeTally', [CROWD_ELECTION]);
+      const { talliedAt: _a, talliedByMsp: _b, ...counted } = published;
+      const { talliedAt: _c, talliedByMsp: _d, ...again } = recomputed;
+      expect(again).to.deep.equal(counted);
+      expect(await evaluate(communityOperator, 'GetBallotCount', [CROWD_ELECTION])).to.deep.equal({
+        electionId: CROWD_ELECTION,
+        ballots: CROWD.length,
+        tokensIssued: CROWD.length,
+      });
+    });
+
+    it("keeps every voter's name and DID out of the ballots, their transactions and the election's events", async () => {
+      const page = await evaluate<BallotPage>(auditor, 'ListBallots', [CROWD_ELECTION, '200', '']);
+      expect(page.records).to.have.lengthOf(CROWD.length);
+      expectNoVoterIn(JSON.stringify(page), 'ListBallots');
+
+      for (const txId of ballotTxIds) {
+        const details = (await network.getTransaction(CIVIC, txId))!;
+        expect(details.function).to.equal('CastBallot');
+        expect(details.creator.subject).to.match(/CN=(city|community)-ballot-box\b/);
+        expectNoVoterIn(details.creator.subject, `creator of ${txId}`);
+        expectNoVoterIn(JSON.stringify(details.args), `args of ${txId}`);
+        expectNoVoterIn(JSON.stringify(details.readWriteSet), `read/write set of ${txId}`);
+        expectNoVoterIn(JSON.stringify(details.response), `response of ${txId}`);
+        expectNoVoterIn(JSON.stringify(details.event), `event of ${txId}`);
+        // A ballot reads and writes only the election, its phase and its own nullifier.
+        const keys = details.readWriteSet!.flatMap((ns) => [
+          ...ns.reads.map((r) => r.key),
+          ...ns.writes.map((w) => w.key),
+        ]);
+        expect(keys.filter((k) => k.includes('voting-token'))).to.deep.equal([]);
+        const { nullifier } = JSON.parse(details.response!.payload) as BallotReceipt;
+        const ballot = await evaluate<Ballot>(auditor, 'GetBallot', [CROWD_ELECTION, nullifier]);
+        expect(ballot.nullifier).to.equal(nullifier);
+        expectNoVoterIn(JSON.stringify(ballot), `GetBallot ${nullifier}`);
+      }
+
+      // Every chaincode event of the election, from its creation to its tally.
+      const electionTxIds = Object.values(txIds).flat();
+      expect(electionTxIds).to.have.lengthOf(1 + CROWD.length + 1 + CROWD.length + 2);
+      for (const txId of electionTxIds) {
+        const event = await eventOf(txId);
+        expectNoVoterIn(`${event.name} ${event.payload}`, `event of ${txId}`);
+      }
+    });
+  });
+
   describe('access rules', () => {
     const ELECTION_B = 'consultation-b';
     let key: RsaPublicKey;
