@@ -19,9 +19,9 @@ export function callerDid(ctx: Context): string | undefined {
 }
 
 /**
- * Throws `ACCESS_DENIED` unless the caller's certificate carries `did=<did>`. Enough where the DID
- * is already tied to the transaction (a donor giving under their name, a beneficiary confirming
- * receipt); use {@link requireControlledCallerDid} where the certificate alone must be trusted.
+ * Throws `ACCESS_DENIED` unless the caller's certificate carries `did=<did>`. The attribute alone
+ * proves nothing about who controls the DID (any organisation's CA can write any DID into its
+ * users' certificates): a caller acting for a DID needs {@link requireControlledCallerDid}.
  */
 export function requireCallerIsDid(ctx: Context, caller: Caller, did: string, action: string): void {
   if (callerDid(ctx) !== did) {

@@ -108,6 +108,13 @@ export class DonationHarness {
     });
   }
 
+  /** A user of the MSP that controls `did` (as {@link dids} says), whose certificate names it. */
+  userActingFor(did: string): Actor {
+    const controller = this.dids.get(did)?.controller;
+    if (controller === undefined) throw new Error(`no controller known for ${did}`);
+    return { mspId: controller, role: 'citizen', user: `for-${did}`, attributes: { did } };
+  }
+
   /** Runs one transaction as `actor`; commits on success, changes nothing on error. */
   submit<T>(
     actor: Actor,

@@ -205,9 +205,14 @@ describe('donation-tracking: disbursements and traceability', () => {
     await h.submitEvidence(1);
     await h.approve(1);
     const disbursement = await h.disburse(1, SHELTER_DID, 20000);
-    for (const actor of [baker, organiser, auditor, { ...alice, attributes: { did: GONE_DID } }]) {
+    for (const actor of [baker, { ...alice, attributes: { did: GONE_DID } }]) {
       expect(await failure(h.confirm(actor, disbursement.disbursementId))).to.match(
-        /^ACCESS_DENIED: .* may not confirm disbursement .*; only a user whose certificate carries did=did:cityledger:civic:night-shelter/,
+        /^ACCESS_DENIED: .* may not confirm disbursement .*(; only a user acting for did:cityledger:civic:night-shelter|: did-deactivated)$/,
+      );
+    }
+    for (const actor of [organiser, auditor]) {
+      expect(await failure(h.confirm(actor, disbursement.disbursementId))).to.match(
+        /^ACCESS_DENIED: .* may not confirm disbursement .*: the certificate names no DID/,
       );
     }
     await h.confirm(shelter, disbursement.disbursementId);
@@ -221,6 +226,53 @@ describe('donation-tracking: disbursements and traceability', () => {
       c.GetDisbursementHistory(ctx, 'winter-shelter', disbursement.disbursementId),
     );
     expect(history.map((e) => e.value!.status)).to.deep.equal(['confirmed', 'unconfirmed']);
+  });
+
+  it('refuses a beneficiary DID that another organisation’s CA wrote into the certificate', async () => {
+    await h.submitEvidence(1);
+    await h.approve(1);
+    const toBaker = await h.disburse(1, BAKER_DID, 10000);
+    const toShelter = await h.disburse(1, SHELTER_DID, 10000);
+    const before = h.snapshot();
+    // The baker is a person the City controls; CommunityMSP's CA can still write the DID.
+    const forgedBaker = {
+      mspId: 'CommunityMSP',
+      role: 'citizen',
+      user: 'mallory',
+      attributes: { did: BAKER_DID },
+    };
+    expect(await failure(h.confirm(forgedBaker, toBaker.disbursementId))).to.equal(
+      `ACCESS_DENIED: a CommunityMSP certificate may not act for ${BAKER_DID}, which CityMSP controls`,
+    );
+    // The shelter is an organisation CommunityMSP controls; the City's CA can still write the DID.
+    const forgedShelter = {
+      mspId: 'CityMSP',
+      role: 'citizen',
+      user: 'mallory',
+      attributes: { did: SHELTER_DID },
+    };
+    expect(await failure(h.confirm(forgedShelter, toShelter.disbursementId))).to.equal(
+      `ACCESS_DENIED: a CityMSP certificate may not act for ${SHELTER_DID}, which CommunityMSP controls`,
+    );
+    expect(h.snapshot()).to.deep.equal(before);
+
+    expect((await h.confirm(baker, toBaker.disbursementId)).status).to.equal('confirmed');
+    expect((await h.confirm(shelter, toShelter.disbursementId)).status).to.equal('confirmed');
+  });
+
+  it('refuses the beneficiary’s confirmation once its DID is deactivated', async () => {
+    await h.submitEvidence(1);
+    await h.approve(1);
+    const disbursement = await h.disburse(1, BAKER_DID, 10000);
+    h.dids.set(BAKER_DID, {
+      valid: false,
+      reason: 'did-deactivated',
+      didType: 'person',
+      controller: 'CityMSP',
+    });
+    expect(await failure(h.confirm(baker, disbursement.disbursementId))).to.equal(
+      `ACCESS_DENIED: ${BAKER_DID} may not confirm disbursement ${disbursement.disbursementId}: did-deactivated`,
+    );
   });
 
   it('keeps a donation’s history of allocations', async () => {

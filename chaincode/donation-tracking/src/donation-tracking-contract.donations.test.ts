@@ -7,6 +7,7 @@ import {
   bob,
   BOB_DID,
   cityAdmin,
+  communityCitizen,
   DEADLINE,
   DonationHarness,
   failure,
@@ -14,6 +15,8 @@ import {
   organiser,
   receiptFor,
   SENSOR_DID,
+  shelter,
+  SHELTER_DID,
 } from './donation-test-support';
 
 describe('donation-tracking: donations', () => {
@@ -96,11 +99,44 @@ describe('donation-tracking: donations', () => {
 
   it('denies a citizen a donation in somebody else’s name', async () => {
     expect(await failure(h.donate(alice, 100, { donorDid: BOB_DID }))).to.equal(
-      "ACCESS_DENIED: CityMSP 'citizen' may not donate in the name of did:cityledger:civic:bob; only a user whose certificate carries did=did:cityledger:civic:bob",
+      "ACCESS_DENIED: CityMSP 'citizen' acting for did:cityledger:civic:alice may not donate in the name of did:cityledger:civic:bob; only a user acting for did:cityledger:civic:bob",
     );
-    expect(await failure(h.donate(anonymousCitizen, 100, { donorDid: ALICE_DID }))).to.match(
-      /^ACCESS_DENIED/,
+    expect(await failure(h.donate(anonymousCitizen, 100, { donorDid: ALICE_DID }))).to.equal(
+      "ACCESS_DENIED: CityMSP 'citizen' may not donate in the name of did:cityledger:civic:alice: the certificate names no DID (attribute 'did')",
     );
+  });
+
+  it('refuses a donor DID that another organisation’s CA wrote into the certificate, changing nothing', async () => {
+    // CommunityMSP's CA can write Alice's DID into a certificate, but Alice is a person the City controls.
+    const forged = { ...communityCitizen, user: 'mallory', attributes: { did: ALICE_DID } };
+    const before = h.snapshot();
+    expect(await failure(h.donate(forged, 100))).to.equal(
+      `ACCESS_DENIED: a CommunityMSP certificate may not act for ${ALICE_DID}, which CityMSP controls`,
+    );
+    // Likewise the City's CA for the shelter, an organisation CommunityMSP controls.
+    expect(
+      await failure(h.donate({ ...alice, attributes: { did: SHELTER_DID } }, 100, { donorDid: SHELTER_DID })),
+    ).to.equal(
+      `ACCESS_DENIED: a CityMSP certificate may not act for ${SHELTER_DID}, which CommunityMSP controls`,
+    );
+    expect(h.snapshot()).to.deep.equal(before);
+  });
+
+  it('refuses a donor DID that is deactivated or unknown even when the caller’s certificate names it', async () => {
+    expect(await failure(h.donate({ ...alice, attributes: { did: GONE_DID } }, 100))).to.equal(
+      `ACCESS_DENIED: ${GONE_DID} may not donate in the name of ${GONE_DID}: did-deactivated`,
+    );
+    const ghost = 'did:cityledger:civic:ghost';
+    expect(await failure(h.donate({ ...alice, attributes: { did: ghost } }, 100))).to.equal(
+      `ACCESS_DENIED: ${ghost} may not donate in the name of ${ghost}: unknown-did`,
+    );
+  });
+
+  it('accepts the genuine donor: a DID the caller’s own MSP controls, person or organisation', async () => {
+    const person = await h.donate(alice, 100);
+    expect(person).to.deep.include({ donorDid: ALICE_DID, recordedByMsp: 'CityMSP' });
+    const organisation = await h.donate(shelter, 200);
+    expect(organisation).to.deep.include({ donorDid: SHELTER_DID, recordedByMsp: 'CommunityMSP' });
   });
 
   it('denies the auditor and the City admin as donors', async () => {

@@ -91,10 +91,7 @@ describe('donation-tracking: invariants under any sequence of operations', () =>
                 );
                 if (open.records.length > 0) {
                   const [first] = open.records;
-                  await h.confirm(
-                    { mspId: 'CityMSP', role: 'citizen', attributes: { did: first.beneficiaryDid } },
-                    first.disbursementId,
-                  );
+                  await h.confirm(h.userActingFor(first.beneficiaryDid), first.disbursementId);
                 }
                 break;
               }

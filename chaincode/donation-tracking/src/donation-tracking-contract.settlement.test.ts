@@ -160,11 +160,7 @@ describe('donation-tracking: cancellation, closing and reconciliation', () => {
     expect(await failure(h.disburse(2, BAKER_DID, 100))).to.equal(
       'CONFLICT: campaign winter-shelter is cancelled and cannot be disbursed from',
     );
-    const beneficiary = {
-      mspId: 'CityMSP',
-      role: 'citizen',
-      attributes: { did: unconfirmed.beneficiaryDid },
-    };
+    const beneficiary = h.userActingFor(unconfirmed.beneficiaryDid);
     expect((await h.confirm(beneficiary, unconfirmed.disbursementId)).status).to.equal('confirmed');
   });
 

@@ -22,7 +22,7 @@ import {
   readHistory,
   requireActiveDid,
   requireCaller,
-  requireCallerIsDid,
+  requireControlledCallerDid,
   requireMsp,
   txTimeIso,
   type Caller,
@@ -262,8 +262,9 @@ export class DonationTrackingContract extends Contract {
   /**
    * Records a donation in the campaign's currency. `donorDid` '' makes it anonymous, and then
    * `receiptHash` (SHA-256 hex of a secret the donor keeps) is required; it is optional for named
-   * donations. A citizen gives under their own DID only (certificate attribute `did`); the
-   * organiser's operators record gifts received off-chain, named or anonymous.
+   * donations. A citizen gives under their own DID only: the one their certificate's `did` attribute
+   * names, active and controlled by their own MSP; the organiser's operators record gifts received
+   * off-chain, named or anonymous.
    */
   @Transaction()
   @Returns('Donation')
@@ -290,7 +291,7 @@ export class DonationTrackingContract extends Contract {
     }
     const recordsForOthers = callerMatches(caller, ORGANISERS);
     if (donor !== undefined && !recordsForOthers) {
-      requireCallerIsDid(ctx, caller, donor, `donate in the name of ${donor}`);
+      await this.requireCallerActsFor(ctx, caller, donor, `donate in the name of ${donor}`);
     }
 
     const store = new DonationStore(ctx);
@@ -760,7 +761,10 @@ export class DonationTrackingContract extends Contract {
     return disbursement;
   }
 
-  /** The beneficiary confirms receipt: a user whose certificate carries `did=<beneficiaryDid>`. */
+  /**
+   * The beneficiary confirms receipt: a user whose certificate carries `did=<beneficiaryDid>`, a DID
+   * that is active and controlled by the user's own MSP.
+   */
   @Transaction()
   @Returns('Disbursement')
   async ConfirmDisbursement(ctx: Context, campaignId: string, disbursementId: string): Promise<Disbursement> {
@@ -769,7 +773,12 @@ export class DonationTrackingContract extends Contract {
     const disbursementKeyId = parseId('disbursementId', disbursementId);
     const store = new DonationStore(ctx);
     const disbursement = await store.requireDisbursement(id, disbursementKeyId);
-    requireCallerIsDid(ctx, caller, disbursement.beneficiaryDid, `confirm disbursement ${disbursementKeyId}`);
+    await this.requireCallerActsFor(
+      ctx,
+      caller,
+      disbursement.beneficiaryDid,
+      `confirm disbursement ${disbursementKeyId}`,
+    );
     if (disbursement.status !== 'unconfirmed') {
       throw new ConflictError(`disbursement ${disbursementKeyId} is already confirmed`);
     }
@@ -859,6 +868,25 @@ export class DonationTrackingContract extends Contract {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /**
+   * `ACCESS_DENIED` unless the caller acts for `did`: their certificate's `did` attribute names it,
+   * and the identity chaincode knows it as active and controlled by the caller's own MSP. The
+   * attribute alone is not enough, since any organisation's CA can write any DID into a certificate.
+   */
+  private async requireCallerActsFor(
+    ctx: Context,
+    caller: Caller,
+    did: string,
+    action: string,
+  ): Promise<void> {
+    const actingFor = await requireControlledCallerDid(ctx, action);
+    if (actingFor !== did) {
+      throw new AccessDeniedError(
+        `${describeCaller(caller)} acting for ${actingFor} may not ${action}; only a user acting for ${did}`,
+      );
+    }
+  }
 
   private parseMilestoneIndex(value: string): number {
     return parseInteger('milestoneIndex', value, { min: 1, max: MAX_MILESTONES });

@@ -107,11 +107,14 @@ describe('donation-tracking chaincode on the embedded consortium network', funct
     fn: string,
     args: string[],
     transient?: Record<string, string>,
+    message: RegExp | string = /^ACCESS_DENIED: /,
   ) => {
     const height = network.height(CIVIC);
     const error = await rejectionOf(submit(user, fn, args, transient));
     expect(error).to.be.instanceOf(EndorseError);
-    expect((error as unknown as EndorseError).chaincodeMessage).to.match(/^ACCESS_DENIED: /);
+    const said = (error as unknown as EndorseError).chaincodeMessage;
+    if (typeof message === 'string') expect(said).to.equal(message);
+    else expect(said).to.match(message);
     expect(network.height(CIVIC)).to.equal(height);
   };
   const identity = (user: Signer, fn: string, args: string[], transient?: Record<string, string>) =>
@@ -137,9 +140,11 @@ describe('donation-tracking chaincode on the embedded consortium network', funct
     cityRegistrar = await enroll('CityMSP', 'city-registrar', { role: 'registrar' });
     alice = await enroll('CityMSP', 'alice', { role: 'citizen', did: didOf('alice') });
     bob = await enroll('CityMSP', 'bob', { role: 'citizen', did: didOf('bob') });
-    carol = await enroll('CommunityMSP', 'carol', { role: 'citizen', did: didOf('carol') });
+    // A DID is honoured only from a certificate of the MSP that controls it: persons, registered by
+    // the City's registrar, act through CityMSP certificates.
+    carol = await enroll('CityMSP', 'carol', { role: 'citizen', did: didOf('carol') });
     anonymousDonor = await enroll('CityMSP', 'dora', { role: 'citizen' });
-    shelter = await enroll('CommunityMSP', 'shelter-manager', { role: 'operator', did: SHELTER_DID });
+    shelter = await enroll('CityMSP', 'shelter-manager', { role: 'citizen', did: SHELTER_DID });
     baker = await enroll('CityMSP', 'baker', { role: 'citizen', did: BAKER_DID });
     unsubscribe = network.subscribe(CIVIC, (block: CommittedBlock) => {
       for (const tx of block.transactions) {
@@ -581,6 +586,41 @@ describe('donation-tracking chaincode on the embedded consortium network', funct
       for (const user of [bob, organiser, baker]) {
         await expectAccessDenied(user, 'ConfirmDisbursement', [CAMPAIGN_B, disbursementId]);
       }
+    });
+
+    it("refuses a DID that another organisation's CA wrote into a certificate, and accepts the genuine holder", async () => {
+      // CommunityMSP's CA can write any DID into its users' certificates; Alice and the shelter are
+      // persons that CityMSP controls, so the identity chaincode gives the forgery away.
+      const forgedAlice = await network.crypto.enrollUser('CommunityMSP', 'mallory-alice', {
+        role: 'citizen',
+        did: didOf('alice'),
+      });
+      const forgedShelter = await network.crypto.enrollUser('CommunityMSP', 'mallory-shelter', {
+        role: 'operator',
+        did: SHELTER_DID,
+      });
+      await expectAccessDenied(
+        forgedAlice,
+        'Donate',
+        [CAMPAIGN_B, '100', 'EUR', didOf('alice'), ''],
+        undefined,
+        `ACCESS_DENIED: a CommunityMSP certificate may not act for ${didOf('alice')}, which CityMSP controls`,
+      );
+      await expectAccessDenied(
+        forgedShelter,
+        'ConfirmDisbursement',
+        [CAMPAIGN_B, disbursementId],
+        undefined,
+        `ACCESS_DENIED: a CommunityMSP certificate may not act for ${SHELTER_DID}, which CityMSP controls`,
+      );
+      const confirmed = JSON.parse(
+        (await submit(shelter, 'ConfirmDisbursement', [CAMPAIGN_B, disbursementId])).result.toString(),
+      ) as Disbursement;
+      expect(confirmed).to.include({ status: 'confirmed', beneficiaryDid: SHELTER_DID });
+      const gift = JSON.parse(
+        (await submit(alice, 'Donate', [CAMPAIGN_B, '100', 'EUR', didOf('alice'), ''])).result.toString(),
+      ) as Donation;
+      expect(gift).to.include({ donorDid: didOf('alice'), recordedByMsp: 'CityMSP' });
     });
 
     it('refuses a cancellation by the auditor and a refund claim with the wrong receipt secret', async () => {
