@@ -6,7 +6,7 @@ import type { FeedRoute, FeedRouter } from './feed-router';
 import type { Outbox } from './outbox';
 import type { ReadingProofs } from './reading-proofs';
 import { type DeviceReading, type RejectionReason, deviceReadingSchema } from './reading-schema';
-import { verifyReadingSignature } from './reading-signature';
+import { verifyReadingSignatureAsync } from './reading-signature';
 import type { SeqClaim, SequenceTracker } from './sequence-tracker';
 
 export interface ReadingRejection {
@@ -133,7 +133,7 @@ export class ReadingIntake {
           return void reject(index, 'metric-not-allowed');
         }
         const key = this.deps.registry.keyAt(device, reading.timestamp);
-        if (!key || !(await verifyReadingSignature(reading, key.key)))
+        if (!key || !(await verifyReadingSignatureAsync(reading, key.key)))
           return void reject(index, 'bad-signature');
         return { index, reading, route: this.deps.feeds.routeOf(feed) };
       }),

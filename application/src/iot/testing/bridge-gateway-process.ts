@@ -1,6 +1,8 @@
 // A gateway with the IoT bridge as its own process, for tests that kill it (-9) and restart it.
 // Environment: IOT_TEST_DATA_DIR (required), IOT_TEST_SETTINGS (JSON of the bridge settings).
 process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL || 'critical';
+// As main.ts: a thread pool large enough that signatures do not wait behind fsyncs.
+process.env.UV_THREADPOOL_SIZE = process.env.UV_THREADPOOL_SIZE || '16';
 
 import { startBridgeGateway } from './bridge-gateway';
 
