@@ -20,6 +20,7 @@ import { createDashboardRouter } from '../dashboard-host/dashboard-routes';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { ApiRouter } from './api-router';
 import { type IotBridge, createIotBridge } from '../iot/iot-bridge';
+import { ballotBoxRoutes } from '../voting-booth/ballot-box-routes';
 import { errorResponder } from './error-response';
 import { checkJsonBodyShape } from './json-body-shape';
 import { operationsRoutes } from './operations-routes';
@@ -104,6 +105,7 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   app.use(createDashboardRouter());
   // Devices authenticate by signature, not by token, so their routes come before authentication.
   app.use('/api/v1/iot', iot.router);
+  app.use('/api/v1/ballot-box', ballotBoxRoutes({ ledger, consortium, metrics, http: config.http }));
   app.use(
     '/api/v1',
     rateLimit(config.http.rateLimitPerMinute),
