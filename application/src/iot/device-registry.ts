@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { NotFoundError } from '../errors/gateway-errors';
 import type { LedgerConnector } from '../ledger/ledger-connector';
 import type { ChaincodeEventOf } from './ledger-events';
+import { evaluateIfFound, LedgerRecordCache } from './ledger-record-cache';
 import type { PublicKeyCache } from './reading-signature';
 import { channelOfDevice } from './reading-schema';
 import type { ServiceCallers } from './service-callers';
@@ -44,16 +44,17 @@ const INVALIDATING_EVENTS = new Set(['DeviceRegistered', 'DeviceKeyRotated', 'Di
  * from an unknown id does not turn into a flood of ledger queries.
  */
 export class DeviceRegistry {
-  private readonly devices = new Map<string, Promise<RegisteredDevice | undefined>>();
-  private readonly unknownSince = new Map<string, number>();
+  private readonly devices: LedgerRecordCache<RegisteredDevice>;
 
   constructor(
     private readonly ledger: LedgerConnector,
     private readonly callers: ServiceCallers,
     private readonly keys: PublicKeyCache,
-    private readonly unknownDeviceRetryMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    unknownDeviceRetryMs: number,
+    now: () => number = Date.now,
+  ) {
+    this.devices = new LedgerRecordCache(unknownDeviceRetryMs, now);
+  }
 
   /**
    * The device, or undefined when the ledger does not know it as a device.
@@ -61,28 +62,7 @@ export class DeviceRegistry {
    * @throws LedgerUnavailableError (and other gateway errors) when the ledger cannot answer.
    */
   lookup(did: string): Promise<RegisteredDevice | undefined> {
-    const unknownAt = this.unknownSince.get(did);
-    if (unknownAt !== undefined) {
-      if (this.now() - unknownAt < this.unknownDeviceRetryMs) return Promise.resolve(undefined);
-      this.unknownSince.delete(did);
-    }
-    let device = this.devices.get(did);
-    if (!device) {
-      device = this.read(did);
-      this.devices.set(did, device);
-      device.then(
-        (found) => {
-          if (!found && this.devices.get(did) === device) {
-            this.devices.delete(did);
-            this.unknownSince.set(did, this.now());
-          }
-        },
-        () => {
-          if (this.devices.get(did) === device) this.devices.delete(did);
-        },
-      );
-    }
-    return device;
+    return this.devices.get(did, () => this.read(did));
   }
 
   /** Follows identity events: drops what they make stale. */
@@ -93,8 +73,7 @@ export class DeviceRegistry {
   }
 
   invalidate(did: string): void {
-    this.devices.delete(did);
-    this.unknownSince.delete(did);
+    this.devices.invalidate(did);
   }
 
   /** The key valid at `isoTime` (`validFrom <= t < validUntil`, identity's rule). */
@@ -109,18 +88,13 @@ export class DeviceRegistry {
     const channel = channelOfDevice(did);
     const reader = this.callers.readerOn(channel);
     if (!reader) return undefined;
-    let answer: Buffer;
-    try {
-      answer = await this.ledger.evaluate(reader, {
-        channel,
-        chaincode: 'identity',
-        function: 'GetDid',
-        args: [did],
-      });
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
+    const answer = await evaluateIfFound(this.ledger, reader, {
+      channel,
+      chaincode: 'identity',
+      function: 'GetDid',
+      args: [did],
+    });
+    if (!answer) return undefined;
     const doc = JSON.parse(answer.toString('utf8')) as DidDocumentAnswer;
     if (doc.didType !== 'device' || !doc.device) return undefined;
     return {

@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller';
-import { NotFoundError } from '../errors/gateway-errors';
 import type { LedgerConnector } from '../ledger/ledger-connector';
 import type { ChaincodeEventOf } from './ledger-events';
+import { evaluateIfFound, LedgerRecordCache } from './ledger-record-cache';
 import type { ServiceCallers } from './service-callers';
 
 /** The cumulative registers a smart meter publishes (integer Wh), one reading each. */
@@ -59,41 +59,20 @@ const INVALIDATING_EVENTS = new Set(['FeedCreated', 'FeedThresholdsUpdated']);
  * Feed definitions are cached and refreshed by the telemetry events that change them.
  */
 export class FeedRouter {
-  private readonly feeds = new Map<string, Promise<FeedDefinition | undefined>>();
-  private readonly unknownSince = new Map<string, number>();
+  private readonly feeds: LedgerRecordCache<FeedDefinition>;
 
   constructor(
     private readonly ledger: LedgerConnector,
     private readonly callers: ServiceCallers,
-    private readonly unknownFeedRetryMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    unknownFeedRetryMs: number,
+    now: () => number = Date.now,
+  ) {
+    this.feeds = new LedgerRecordCache(unknownFeedRetryMs, now);
+  }
 
   /** The feed, or undefined when `channel` has no such feed. */
   feed(channel: string, feedId: string): Promise<FeedDefinition | undefined> {
-    const id = `${channel}/${feedId}`;
-    const unknownAt = this.unknownSince.get(id);
-    if (unknownAt !== undefined) {
-      if (this.now() - unknownAt < this.unknownFeedRetryMs) return Promise.resolve(undefined);
-      this.unknownSince.delete(id);
-    }
-    let feed = this.feeds.get(id);
-    if (!feed) {
-      feed = this.read(channel, feedId);
-      this.feeds.set(id, feed);
-      feed.then(
-        (found) => {
-          if (!found && this.feeds.get(id) === feed) {
-            this.feeds.delete(id);
-            this.unknownSince.set(id, this.now());
-          }
-        },
-        () => {
-          if (this.feeds.get(id) === feed) this.feeds.delete(id);
-        },
-      );
-    }
-    return feed;
+    return this.feeds.get(`${channel}/${feedId}`, () => this.read(channel, feedId));
   }
 
   routeOf(feed: FeedDefinition): FeedRoute {
@@ -117,25 +96,19 @@ export class FeedRouter {
   }
 
   invalidate(channel: string, feedId: string): void {
-    this.feeds.delete(`${channel}/${feedId}`);
-    this.unknownSince.delete(`${channel}/${feedId}`);
+    this.feeds.invalidate(`${channel}/${feedId}`);
   }
 
   private async read(channel: string, feedId: string): Promise<FeedDefinition | undefined> {
     const reader = this.callers.readerOn(channel);
     if (!reader) return undefined;
-    let answer: Buffer;
-    try {
-      answer = await this.ledger.evaluate(reader, {
-        channel,
-        chaincode: 'telemetry',
-        function: 'GetFeed',
-        args: [feedId],
-      });
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
+    const answer = await evaluateIfFound(this.ledger, reader, {
+      channel,
+      chaincode: 'telemetry',
+      function: 'GetFeed',
+      args: [feedId],
+    });
+    if (!answer) return undefined;
     const feed = JSON.parse(answer.toString('utf8')) as FeedAnswer;
     return {
       feedId: feed.feedId,
