@@ -1,9 +1,8 @@
-import type { ChaincodeEvent } from '../api/event-stream';
 import { type SankeyLink, type SankeyNode, sankeyChart } from '../ui/charts';
 import { h } from '../ui/dom';
 import { money, shortDid, shortHash, when } from '../ui/format';
-import { PanelFrame, debounce, errorText, part, replaceWith, table, verdict } from '../ui/panel';
-import { type PanelContext, channelsWith } from './panel-context';
+import { PanelFrame, errorText, part, replaceWith, table, verdict } from '../ui/panel';
+import { type PanelContext, channelsWith, loadWithChaincodeEvents } from './panel-context';
 
 interface Campaign {
   campaignId: string;
@@ -319,17 +318,6 @@ export function mountDonationsPanel(context: PanelContext): PanelFrame {
     );
     return frame;
   }
-  const reload = debounce(() => void load(), 300);
-  let caughtUp = false;
-  context.events.subscribe({
-    caughtUp: (c) => {
-      if (c !== channel) return;
-      caughtUp = true;
-      void load();
-    },
-    chaincode: (event: ChaincodeEvent, live) => {
-      if (caughtUp && live && event.channel === channel && event.chaincode === 'donation-tracking') reload();
-    },
-  });
+  loadWithChaincodeEvents(context, channel, 'donation-tracking', load);
   return frame;
 }

@@ -1,11 +1,10 @@
-import type { ChaincodeEvent } from '../api/event-stream';
 import { GatewayRequestError } from '../api/gateway-client';
 import { barChart } from '../ui/charts';
 import { h } from '../ui/dom';
 import { percent, shortHash, when } from '../ui/format';
-import { PanelFrame, debounce, errorText, part, replaceWith, stat, table, verdict } from '../ui/panel';
+import { PanelFrame, errorText, part, replaceWith, stat, table, verdict } from '../ui/panel';
 import { rootFromAuditPath } from '../verification/receipt-audit-path';
-import { type PanelContext, channelsWith } from './panel-context';
+import { type PanelContext, channelsWith, loadWithChaincodeEvents } from './panel-context';
 
 interface Election {
   electionId: string;
@@ -239,17 +238,6 @@ export function mountVotingPanel(context: PanelContext): PanelFrame {
     frame.setState('refused', 'Voting runs on channel civic, which your organisation is not a member of.');
     return frame;
   }
-  const reload = debounce(() => void load(), 300);
-  let caughtUp = false;
-  context.events.subscribe({
-    caughtUp: (c) => {
-      if (c !== channel) return;
-      caughtUp = true;
-      void load();
-    },
-    chaincode: (event: ChaincodeEvent, live) => {
-      if (caughtUp && live && event.channel === channel && event.chaincode === 'voting') reload();
-    },
-  });
+  loadWithChaincodeEvents(context, channel, 'voting', load);
   return frame;
 }
