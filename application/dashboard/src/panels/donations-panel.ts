@@ -1,6 +1,6 @@
 import { type SankeyLink, type SankeyNode, sankeyChart } from '../ui/charts';
 import { h } from '../ui/dom';
-import { money, shortDid, shortHash, when } from '../ui/format';
+import { didCell, money, shortDid, shortHash, when } from '../ui/format';
 import { PanelFrame, errorText, part, replaceWith, table, verdict } from '../ui/panel';
 import { type PanelContext, channelsWith, loadWithChaincodeEvents } from './panel-context';
 
@@ -194,7 +194,7 @@ export function mountDonationsPanel(context: PanelContext): PanelFrame {
           ['Milestone', 'Beneficiary', 'Amount', 'Status', 'Funded by'],
           disbursements.map((d) => [
             String(d.milestoneIndex),
-            h('span', { title: d.beneficiaryDid }, shortDid(d.beneficiaryDid)),
+            didCell(d.beneficiaryDid),
             money(d.amountCents, campaign.currency),
             d.status,
             d.allocations

@@ -2,7 +2,7 @@ import type { ChaincodeEvent } from '../api/event-stream';
 import { GatewayRequestError } from '../api/gateway-client';
 import { supplyDemandChart } from '../ui/charts';
 import { h } from '../ui/dom';
-import { kwh, money, shortDid, when } from '../ui/format';
+import { didCell, kwh, money, when } from '../ui/format';
 import { PanelFrame, debounce, errorText, part, replaceWith, stat, table, verdict } from '../ui/panel';
 import { type PanelContext, channelsWith } from './panel-context';
 
@@ -194,8 +194,8 @@ export function mountEnergyPanel(context: PanelContext): PanelFrame {
           ['Trade', 'Seller', 'Buyer', 'Energy', 'Price', 'Amount', 'Grid fee'],
           trades.map((t) => [
             t.tradeId.split('#')[1] ?? t.tradeId,
-            h('span', { title: t.sellerDid }, shortDid(t.sellerDid)),
-            h('span', { title: t.buyerDid }, shortDid(t.buyerDid)),
+            didCell(t.sellerDid),
+            didCell(t.buyerDid),
             kwh(t.quantityWh),
             `${t.priceCentsPerKwh} ¢/kWh`,
             money(t.amountCents),

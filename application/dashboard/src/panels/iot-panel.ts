@@ -1,7 +1,7 @@
 import type { ChaincodeEvent } from '../api/event-stream';
 import { h } from '../ui/dom';
 import { timeSeriesChart, type SeriesPoint } from '../ui/charts';
-import { shortDid, shortHash, when } from '../ui/format';
+import { didCell, shortDid, shortHash, when } from '../ui/format';
 import { PanelFrame, debounce, errorText, part, replaceWith, stat, table, verdict } from '../ui/panel';
 import { verifyReadingProof } from '../verification/reading-proof';
 import { BridgeReadings, type DeviceReading } from './iot-readings';
@@ -247,9 +247,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
               : 'No readings anchored yet.',
           ),
     );
-    const latest = [...readings.values()]
-      .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp))
-      .slice(0, 12);
+    const latest = newestFirst(readings.values(), (r) => r.timestamp, 12);
     replaceWith(
       slots.readings,
       table(
@@ -257,7 +255,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
         ['Time', 'Device', 'Seq', 'Metric', 'Value'],
         latest.map((r) => [
           when(r.timestamp),
-          h('span', { title: r.deviceId }, shortDid(r.deviceId)),
+          didCell(r.deviceId),
           String(r.seq),
           r.metric,
           h('span', { class: 'reading-value' }, `${r.value} ${r.unit ?? ''}`),
@@ -265,9 +263,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
         'No readings anchored yet.',
       ),
     );
-    const recentAlerts = [...alerts]
-      .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp))
-      .slice(0, 10);
+    const recentAlerts = newestFirst(alerts, (a) => a.timestamp, 10);
     replaceWith(
       slots.alerts,
       table(
@@ -276,7 +272,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
         recentAlerts.map((a) => [
           when(a.timestamp),
           a.feedId,
-          h('span', { title: a.deviceId }, shortDid(a.deviceId)),
+          didCell(a.deviceId),
           a.metric,
           h('strong', { class: 'alert-value' }, `${a.value} ${a.unit ?? ''}`),
           a.comparison ? `${a.comparison} ${a.limit}` : '',
@@ -284,9 +280,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
         'No alerts.',
       ),
     );
-    const recentBatches = [...batches.values()]
-      .sort((a, b) => Date.parse(b.to) - Date.parse(a.to))
-      .slice(0, 8);
+    const recentBatches = newestFirst(batches.values(), (b) => b.to, 8);
     replaceWith(
       slots.batches,
       table(
@@ -334,7 +328,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
         ['Channel', 'Device', 'Kind', 'Feed', 'Metrics', 'Status'],
         devices.map((d) => [
           d.channel,
-          h('span', { title: d.did }, shortDid(d.did)),
+          didCell(d.did),
           d.device?.kind ?? '',
           d.device?.feedId ?? '',
           (d.device?.metrics ?? []).join(', '),
@@ -496,4 +490,9 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
   });
   render();
   return frame;
+}
+
+/** The `count` most recent of `items`, newest first, by the ISO time `timeOf` reads. */
+function newestFirst<T>(items: Iterable<T>, timeOf: (item: T) => string, count: number): T[] {
+  return [...items].sort((a, b) => Date.parse(timeOf(b)) - Date.parse(timeOf(a))).slice(0, count);
 }

@@ -1,6 +1,6 @@
 import type { ChaincodeEvent } from '../api/event-stream';
 import { h, s } from '../ui/dom';
-import { money, shortDid, when } from '../ui/format';
+import { didCell, money, shortDid, when } from '../ui/format';
 import { PanelFrame, debounce, errorText, part, replaceWith, table, verdict } from '../ui/panel';
 import { type PanelContext, channelsWith } from './panel-context';
 
@@ -241,7 +241,7 @@ export function mountLandPanel(context: PanelContext): PanelFrame {
           encumbrances.map((e) => [
             e.encumbranceId,
             e.kind,
-            h('span', { title: e.holderDid }, shortDid(e.holderDid)),
+            didCell(e.holderDid),
             e.amount !== undefined ? money(e.amount, e.currency) : '—',
             e.status,
             e.parcelId,

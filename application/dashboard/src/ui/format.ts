@@ -1,3 +1,5 @@
+import { h } from './dom';
+
 /** Display formats shared by the panels. Amounts on the ledger are integers in minor units. */
 
 export function money(cents: number, currency = 'EUR'): string {
@@ -28,6 +30,11 @@ export function shortDid(did: string | undefined): string {
   if (!did) return '—';
   const parts = did.split(':');
   return parts.length >= 4 ? parts.slice(3).join(':') : did;
+}
+
+/** A DID shown short in a table cell, the full DID on hover. */
+export function didCell(did: string): HTMLElement {
+  return h('span', { title: did }, shortDid(did));
 }
 
 export function shortHash(hash: string | undefined, length = 12): string {
