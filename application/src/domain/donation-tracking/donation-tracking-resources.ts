@@ -1,6 +1,6 @@
 import { RECEIPT_SECRET_TRANSIENT_KEY } from '@cityledger/chaincode-donation-tracking';
 import { z } from 'zod';
-import { channelName } from '../../chaincode-api/chaincode-call-schemas';
+import { channelName, channelParams } from '../../chaincode-api/chaincode-call-schemas';
 import { did } from '../identity/identity-schemas';
 import { type DomainModule, pageArgs, pageQuery } from '../ledger-resource';
 import {
@@ -18,7 +18,6 @@ import {
   refundClaimBody,
 } from './donation-tracking-schemas';
 
-const channelParams = z.object({ channel: channelName });
 const ORGANISER = 'CommunityMSP `admin` or `operator` of the organising MSP.';
 const APPROVER = 'AuditorMSP `auditor` or CityMSP `admin`.';
 const campaign = '/channels/{channel}/campaigns/{campaignId}';

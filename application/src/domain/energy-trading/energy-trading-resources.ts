@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelName } from '../../chaincode-api/chaincode-call-schemas';
+import { channelName, channelParams } from '../../chaincode-api/chaincode-call-schemas';
 import { type DomainModule, pageArgs, pageQuery } from '../ledger-resource';
 import { did } from '../identity/identity-schemas';
 import {
@@ -16,7 +16,6 @@ import {
   placeOrderBody,
 } from './energy-trading-schemas';
 
-const channelParams = z.object({ channel: channelName });
 const OPERATOR = 'UtilityMSP `operator` (the market operator).';
 const market = '/channels/{channel}/market';
 

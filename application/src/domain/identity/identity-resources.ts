@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelName } from '../../chaincode-api/chaincode-call-schemas';
+import { channelName, channelParams } from '../../chaincode-api/chaincode-call-schemas';
 import { type DomainModule, pageArgs, pageQuery } from '../ledger-resource';
 import {
   credentialParams,
@@ -16,7 +16,6 @@ import {
   rotateKeyBody,
 } from './identity-schemas';
 
-const channelParams = z.object({ channel: channelName });
 const didOf = (channel: string, id: string) => `did:cityledger:${channel}:${id}`;
 
 /** Persons, organisations, devices and credentials of the identity chaincode. */

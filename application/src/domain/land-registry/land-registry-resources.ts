@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelName } from '../../chaincode-api/chaincode-call-schemas';
+import { channelParams } from '../../chaincode-api/chaincode-call-schemas';
 import { did } from '../identity/identity-schemas';
 import { type DomainModule, pageArgs, pageQuery } from '../ledger-resource';
 import {
@@ -19,7 +19,6 @@ import {
   withdrawalBody,
 } from './land-registry-schemas';
 
-const channelParams = z.object({ channel: channelName });
 const REGISTRAR = 'CityMSP `registrar`.';
 const PARTY = 'A user whose token carries the `did` of';
 

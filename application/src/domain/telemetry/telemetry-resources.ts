@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelName } from '../../chaincode-api/chaincode-call-schemas';
+import { channelName, channelParams } from '../../chaincode-api/chaincode-call-schemas';
 import { type DomainModule, pageArgs, pageQuery } from '../ledger-resource';
 import {
   anchorBatchBody,
@@ -9,8 +9,6 @@ import {
   thresholdsBody,
   verifyReadingBody,
 } from './telemetry-schemas';
-
-const channelParams = z.object({ channel: channelName });
 
 /** IoT feeds, anchored reading batches, alerts and reading proofs of the telemetry chaincode. */
 export const telemetryResources: DomainModule = {

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { channelName } from '../../chaincode-api/chaincode-call-schemas';
+import { channelParams } from '../../chaincode-api/chaincode-call-schemas';
 import { did } from '../identity/identity-schemas';
 import { type DomainModule, pageArgs, pageQuery } from '../ledger-resource';
 import {
@@ -11,7 +10,6 @@ import {
   receiptQuery,
 } from './voting-schemas';
 
-const channelParams = z.object({ channel: channelName });
 const ANYONE = 'Any member of the channel, once the election’s clock allows it.';
 
 /**
