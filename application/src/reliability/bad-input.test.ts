@@ -366,6 +366,66 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
         body: { function: fn, args },
       });
 
+    // Well-formed arguments of the contracts' create transactions. Each test replaces only the
+    // argument it attacks, so a refusal can only be about that argument.
+    const FUTURE = '2099-06-01T00:00:00.000Z';
+    const parcelArgs = (parcelId: string, { areaM2 = '500' } = {}) => [
+      parcelId,
+      JSON.stringify({ geometryHash: sha256('survey'), geometryRef: 'survey 1' }),
+      areaM2,
+      'residential',
+      'R1',
+      JSON.stringify([{ ownerDid: PERSON, shareParts: 10000 }]),
+      sha256('deed'),
+    ];
+    const campaignArgs = (campaignId: string, { goalCents = '10000', deadline = FUTURE } = {}) => [
+      campaignId,
+      ORG,
+      'Shelter',
+      goalCents,
+      'EUR',
+      deadline,
+      JSON.stringify([PERSON]),
+      JSON.stringify([{ description: 'Beds', amountCents: 10000, evidenceRequired: 'invoice' }]),
+    ];
+    const electionArgs = (
+      electionId: string,
+      { opensAt = FUTURE, closesAt = '2099-06-02T00:00:00.000Z' } = {},
+    ) => [
+      electionId,
+      'Budget',
+      'Park or pool',
+      'plurality',
+      OPTIONS,
+      '',
+      '',
+      'eligible-voter',
+      opensAt,
+      closesAt,
+      electionKeyPem,
+    ];
+
+    /**
+     * A check that the answer is a 400 INVALID_ARGUMENT naming `field`. It records misses in
+     * `problems` instead of failing at the first, so one run lists every case the gateway gets wrong.
+     */
+    const invalidArgumentCheck =
+      (problems: string[]) =>
+      async (label: string, answer: Awaited<ReturnType<typeof submit>>, field: string) => {
+        const problem = refusalProblem(answer, { status: 400, code: 'INVALID_ARGUMENT', field });
+        if (problem) problems.push(`${label}: ${problem}`);
+      };
+
+    /** A transaction with one argument, named `field` in the refusal, taken from the value under test. */
+    interface ArgumentProbe {
+      token: string;
+      channel: string;
+      chaincode: string;
+      fn: string;
+      args: (value: string) => string[];
+      field: string;
+    }
+
     it('refuses function names that are not transactions of the contract: system contracts, separators, prototype members', async () => {
       const problems: string[] = [];
       for (const fn of [
@@ -400,15 +460,7 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
     });
 
     it('refuses hostile identifiers (composite-key separators, control characters, paths) in every contract, naming the argument', async () => {
-      const future = '2099-06-01T00:00:00.000Z';
-      const calls: Array<{
-        token: string;
-        channel: string;
-        chaincode: string;
-        fn: string;
-        args: (id: string) => string[];
-        field: string;
-      }> = [
+      const calls: ArgumentProbe[] = [
         {
           token: tokens.registrar!,
           channel: 'civic',
@@ -436,15 +488,7 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
           channel: 'civic',
           chaincode: 'land-registry',
           fn: 'RegisterParcel',
-          args: (id) => [
-            id,
-            JSON.stringify({ geometryHash: sha256('survey'), geometryRef: 'survey 1' }),
-            '500',
-            'residential',
-            'R1',
-            JSON.stringify([{ ownerDid: PERSON, shareParts: 10000 }]),
-            sha256('deed'),
-          ],
+          args: (id) => parcelArgs(id),
           field: 'parcelId',
         },
         {
@@ -452,16 +496,7 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
           channel: 'civic',
           chaincode: 'donation-tracking',
           fn: 'CreateCampaign',
-          args: (id) => [
-            id,
-            ORG,
-            'Shelter',
-            '10000',
-            'EUR',
-            future,
-            JSON.stringify([PERSON]),
-            JSON.stringify([{ description: 'Beds', amountCents: 10000, evidenceRequired: 'invoice' }]),
-          ],
+          args: (id) => campaignArgs(id),
           field: 'campaignId',
         },
         {
@@ -469,19 +504,7 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
           channel: 'civic',
           chaincode: 'voting',
           fn: 'CreateElection',
-          args: (id) => [
-            id,
-            'Budget',
-            'Park or pool',
-            'plurality',
-            OPTIONS,
-            '',
-            '',
-            'eligible-voter',
-            future,
-            '2099-06-02T00:00:00.000Z',
-            electionKeyPem,
-          ],
+          args: (id) => electionArgs(id),
           field: 'electionId',
         },
         {
@@ -525,14 +548,7 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
         '9007199254740993',
         '1000000000000000000000',
       ];
-      const calls: Array<{
-        token: string;
-        channel: string;
-        chaincode: string;
-        fn: string;
-        args: (amount: string) => string[];
-        field: string;
-      }> = [
+      const calls: ArgumentProbe[] = [
         {
           token: tokens.utilityOperator!,
           channel: 'energy',
@@ -562,16 +578,7 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
           channel: 'civic',
           chaincode: 'donation-tracking',
           fn: 'CreateCampaign',
-          args: (a) => [
-            'campaign-2',
-            ORG,
-            'Shelter',
-            a,
-            'EUR',
-            '2099-06-01T00:00:00.000Z',
-            JSON.stringify([PERSON]),
-            JSON.stringify([{ description: 'Beds', amountCents: 10000, evidenceRequired: 'invoice' }]),
-          ],
+          args: (a) => campaignArgs('campaign-2', { goalCents: a }),
           field: 'goalCents',
         },
         {
@@ -579,15 +586,7 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
           channel: 'civic',
           chaincode: 'land-registry',
           fn: 'RegisterParcel',
-          args: (a) => [
-            'P-9',
-            JSON.stringify({ geometryHash: sha256('survey'), geometryRef: 'survey 1' }),
-            a,
-            'residential',
-            'R1',
-            JSON.stringify([{ ownerDid: PERSON, shareParts: 10000 }]),
-            sha256('deed'),
-          ],
+          args: (a) => parcelArgs('P-9', { areaM2: a }),
           field: 'areaM2',
         },
       ];
@@ -609,10 +608,7 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
 
     it('refuses timestamps that are malformed, in the past where only the future makes sense, or out of order', async () => {
       const problems: string[] = [];
-      const check = async (label: string, answer: Awaited<ReturnType<typeof submit>>, field: string) => {
-        const problem = refusalProblem(answer, { status: 400, code: 'INVALID_ARGUMENT', field });
-        if (problem) problems.push(`${label}: ${problem}`);
-      };
+      const check = invalidArgumentCheck(problems);
       const credential = (validFrom: string, validUntil: string) =>
         gateway.request('POST', `${civic}/credentials`, {
           token: tokens.registrar,
@@ -645,32 +641,23 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
         'validFrom',
       );
       const campaign = (deadline: string) =>
-        submit(tokens.communityOperator!, 'civic', 'donation-tracking', 'CreateCampaign', [
-          'campaign-t',
-          ORG,
-          'Shelter',
-          '10000',
-          'EUR',
-          deadline,
-          JSON.stringify([PERSON]),
-          JSON.stringify([{ description: 'Beds', amountCents: 10000, evidenceRequired: 'invoice' }]),
-        ]);
+        submit(
+          tokens.communityOperator!,
+          'civic',
+          'donation-tracking',
+          'CreateCampaign',
+          campaignArgs('campaign-t', { deadline }),
+        );
       await check('campaign deadline in the past', await campaign('2000-01-01T00:00:00.000Z'), 'deadline');
       await check('campaign deadline that is not a time', await campaign('next week'), 'deadline');
       const election = (opensAt: string, closesAt: string) =>
-        submit(tokens.electionAuthority!, 'civic', 'voting', 'CreateElection', [
-          'election-t',
-          'Budget',
-          'Park or pool',
-          'plurality',
-          OPTIONS,
-          '',
-          '',
-          'eligible-voter',
-          opensAt,
-          closesAt,
-          electionKeyPem,
-        ]);
+        submit(
+          tokens.electionAuthority!,
+          'civic',
+          'voting',
+          'CreateElection',
+          electionArgs('election-t', { opensAt, closesAt }),
+        );
       await check(
         'election closing before it opens',
         await election('2099-06-02T00:00:00.000Z', '2099-06-01T00:00:00.000Z'),
@@ -702,10 +689,7 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
 
     it('refuses argument lists of the wrong length or shape and oversized strings', async () => {
       const problems: string[] = [];
-      const check = async (label: string, answer: Awaited<ReturnType<typeof submit>>, field: string) => {
-        const problem = refusalProblem(answer, { status: 400, code: 'INVALID_ARGUMENT', field });
-        if (problem) problems.push(`${label}: ${problem}`);
-      };
+      const check = invalidArgumentCheck(problems);
       const registrar = tokens.registrar!;
       await check(
         'too few',
