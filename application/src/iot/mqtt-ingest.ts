@@ -35,19 +35,14 @@ function matchesTopic(reading: unknown, channel: string, device: string): boolea
 class MessageIntake {
   private closing = false;
 
-  constructor(
-    private readonly intake: ReadingIntake,
-    private readonly maxReadings: number,
-    private readonly retryMs: number,
-    private readonly logger: Logger,
-    private readonly metrics: BridgeMetrics,
-  ) {}
+  constructor(private readonly options: MqttIngestOptions) {}
 
   close(): void {
     this.closing = true;
   }
 
   async handle(topic: string, payload: Buffer): Promise<void> {
+    const { intake, maxReadingsPerMessage, retryMs, logger, metrics } = this.options;
     const [, channel, device] = READINGS_TOPIC.exec(topic) ?? [];
     let readings: unknown[];
     try {
@@ -56,16 +51,16 @@ class MessageIntake {
     } catch {
       readings = [];
     }
-    if (!channel || !device || readings.length === 0 || readings.length > this.maxReadings) {
-      this.metrics.rejected.inc({ transport: 'mqtt', reason: 'invalid' });
-      this.logger.warn('iot: MQTT message rejected', { topic, reason: 'invalid', bytes: payload.length });
+    if (!channel || !device || readings.length === 0 || readings.length > maxReadingsPerMessage) {
+      metrics.rejected.inc({ transport: 'mqtt', reason: 'invalid' });
+      logger.warn('iot: MQTT message rejected', { topic, reason: 'invalid', bytes: payload.length });
       return;
     }
     // A reading published under another device's topic is refused as invalid, by its index.
     const ofTopic = readings.map((r) => (matchesTopic(r, channel, device) ? r : null));
     for (let attempt = 1; ; attempt++) {
       try {
-        const verdicts = await this.intake.accept(ofTopic, {
+        const verdicts = await intake.accept(ofTopic, {
           transport: 'mqtt',
           whenFull: 'wait',
           cancelled: () => this.closing,
@@ -73,16 +68,16 @@ class MessageIntake {
         });
         for (const { index, reason } of verdicts.rejected) {
           const reading = ofTopic[index] as { seq?: unknown } | null;
-          this.logger.warn('iot: MQTT reading rejected', { topic, index, seq: reading?.seq, reason });
+          logger.warn('iot: MQTT reading rejected', { topic, index, seq: reading?.seq, reason });
         }
         return;
       } catch (error) {
         if (this.closing) throw error;
         // The ledger could not be asked for a device key: hold the message (and the connection) and retry.
         if (attempt === 1 || attempt % 10 === 0) {
-          this.logger.warn('iot: MQTT message held back; retrying', { topic, attempt, error: String(error) });
+          logger.warn('iot: MQTT message held back; retrying', { topic, attempt, error: String(error) });
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(this.retryMs * attempt, 10_000)));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(retryMs * attempt, 10_000)));
       }
     }
   }
@@ -104,13 +99,7 @@ export interface MqttIngestOptions {
 export async function startEmbeddedBroker(
   options: MqttIngestOptions & { port: number; host: string },
 ): Promise<MqttIngest> {
-  const messages = new MessageIntake(
-    options.intake,
-    options.maxReadingsPerMessage,
-    options.retryMs,
-    options.logger,
-    options.metrics,
-  );
+  const messages = new MessageIntake(options);
   const broker = new Aedes({
     authorizePublish: (client, packet, callback) => {
       if (!client || !packet.topic.startsWith('cityledger/')) {
@@ -145,13 +134,7 @@ export async function startEmbeddedBroker(
 export async function subscribeToBroker(
   options: MqttIngestOptions & { url: string; clientId: string },
 ): Promise<MqttIngest> {
-  const messages = new MessageIntake(
-    options.intake,
-    options.maxReadingsPerMessage,
-    options.retryMs,
-    options.logger,
-    options.metrics,
-  );
+  const messages = new MessageIntake(options);
   const client: MqttClient = mqtt.connect(options.url, {
     clientId: options.clientId,
     clean: false,
