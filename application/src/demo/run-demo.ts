@@ -3,14 +3,10 @@
 // Set before any chaincode module loads (the imports below load them).
 process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL || 'critical';
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveJwtKeys } from '../auth/jwt-keys';
 import { ConfigError, loadGatewayConfig } from '../config/gateway-config';
-import { createJsonLogger } from '../observability/logger';
-import { startGatewayServer } from '../server/gateway-server';
+import { startScratchGateway } from '../server/scratch-gateway';
 import { runCityStory } from './city-story';
 import { DemoGateway, DemoStepError } from './demo-client';
 import { Narrator } from './narrator';
@@ -29,21 +25,10 @@ interface Target {
 }
 
 async function embeddedTarget(): Promise<Target> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-demo-'));
-  const config = loadGatewayConfig({
-    CITYLEDGER_DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    MQTT_PORT: '0',
-  });
-  const running = await startGatewayServer({ config, logger: createJsonLogger('silent') });
+  const scratch = await startScratchGateway('demo');
   return {
-    gateway: new DemoGateway(running.url, running.jwtKeys),
-    async stop() {
-      await running.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    gateway: new DemoGateway(scratch.running.url, scratch.running.jwtKeys),
+    stop: () => scratch.stop(),
   };
 }
 

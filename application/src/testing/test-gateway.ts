@@ -1,12 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ContractClass } from '@cityledger/network';
 import { issueToken } from '../auth/token-issuer';
-import { loadGatewayConfig } from '../config/gateway-config';
-import { createJsonLogger } from '../observability/logger';
-import { type RunningGateway, startGatewayServer } from '../server/gateway-server';
+import type { RunningGateway } from '../server/gateway-server';
+import { startScratchGateway } from '../server/scratch-gateway';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers loosely
 export interface HttpAnswer<T = any> {
@@ -38,22 +34,12 @@ export async function startTestGateway(
   env: Record<string, string> = {},
   chaincodes?: Record<string, ReadonlyArray<ContractClass>>,
 ): Promise<TestGateway> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-gateway-'));
-  const config = loadGatewayConfig({
-    CITYLEDGER_DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    // Each test gateway gets its own broker on a free port, so test files never collide.
-    MQTT_PORT: '0',
-    MQTT_HOST: '127.0.0.1',
-    ...env,
-  });
-  const running = await startGatewayServer({
-    config,
-    logger: createJsonLogger('silent'),
-    ...(chaincodes ? { chaincodes } : {}),
-  });
+  const { running, dataDir, stop } = await startScratchGateway(
+    'gateway',
+    // Test brokers listen on loopback only, like the gateway itself.
+    { MQTT_HOST: '127.0.0.1', ...env },
+    chaincodes,
+  );
   const url = running.url;
   return {
     url,
@@ -75,10 +61,7 @@ export async function startTestGateway(
       if ((response.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
       return { status: response.status, headers: response.headers, body: parsed };
     },
-    async stop() {
-      await running.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
