@@ -82,6 +82,40 @@ export function personalDataOf(name: string) {
   };
 }
 
+/**
+ * Registers a person holding an eligible-voter credential (what voting asks of a voter) and
+ * answers their DID. `registrarToken` must carry the CityMSP `registrar` role.
+ */
+export async function registerEligibleVoter(gateway: TestGateway, registrarToken: string): Promise<string> {
+  const civic = '/api/v1/channels/civic';
+  const id = uniqueId('voter');
+  const voterDid = `did:cityledger:civic:${id}`;
+  const expectCreated = (answer: HttpAnswer, what: string) => {
+    if (answer.status !== 201)
+      throw new Error(`eligible voter ${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  };
+  expectCreated(
+    await gateway.request('POST', `${civic}/persons`, {
+      token: registrarToken,
+      body: { id, personalData: personalDataOf(id) },
+    }),
+    'person',
+  );
+  expectCreated(
+    await gateway.request('POST', `${civic}/credentials`, {
+      token: registrarToken,
+      body: {
+        credentialId: uniqueId('ev'),
+        subjectDid: voterDid,
+        credentialType: 'eligible-voter',
+        validUntil: '2099-01-01T00:00:00Z',
+      },
+    }),
+    'credential',
+  );
+  return voterDid;
+}
+
 let counter = 0;
 /** A unique id for records created by a test. */
 export function uniqueId(prefix: string): string {

@@ -8,7 +8,7 @@ import {
   unblindSignature,
 } from '@cityledger/chaincode-voting';
 import { expect } from 'chai';
-import { type TestGateway, personalDataOf, startTestGateway, uniqueId } from '../testing/test-gateway';
+import { type TestGateway, registerEligibleVoter, startTestGateway, uniqueId } from '../testing/test-gateway';
 
 /**
  * The anonymous ballot box over real HTTP: a voter holding a blind-signed token casts a ballot
@@ -40,30 +40,7 @@ describe('anonymous ballot box (POST /api/v1/ballot-box/{channel}/elections/{ele
     const ok = (answer: { status: number; body: unknown }, status: number, what: string) =>
       expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).to.equal(status);
 
-    // An eligible voter: a registered person holding an eligible-voter credential.
-    const id = uniqueId('voter');
-    voterDid = `did:cityledger:civic:${id}`;
-    ok(
-      await gateway.request('POST', `${civic}/persons`, {
-        token: registrar,
-        body: { id, personalData: personalDataOf(id) },
-      }),
-      201,
-      'person',
-    );
-    ok(
-      await gateway.request('POST', `${civic}/credentials`, {
-        token: registrar,
-        body: {
-          credentialId: uniqueId('ev'),
-          subjectDid: voterDid,
-          credentialType: 'eligible-voter',
-          validUntil: '2099-01-01T00:00:00Z',
-        },
-      }),
-      201,
-      'credential',
-    );
+    voterDid = await registerEligibleVoter(gateway, registrar);
 
     electionId = uniqueId('vote');
     const created = await gateway.request('POST', `${civic}/elections`, {

@@ -7,7 +7,12 @@ import {
   unblindSignature,
 } from '@cityledger/chaincode-voting';
 import { expect } from 'chai';
-import { type TestGateway, personalDataOf, startTestGateway, uniqueId } from '../../testing/test-gateway';
+import {
+  type TestGateway,
+  registerEligibleVoter,
+  startTestGateway,
+  uniqueId,
+} from '../../testing/test-gateway';
 
 describe('voting REST resources', () => {
   let gateway: TestGateway;
@@ -34,25 +39,6 @@ describe('voting REST resources', () => {
     tokenKeyPem,
   });
 
-  const eligibleVoter = async () => {
-    const id = uniqueId('voter');
-    const voterDid = `did:cityledger:civic:${id}`;
-    await gateway.request('POST', `${civic}/persons`, {
-      token: registrar,
-      body: { id, personalData: personalDataOf(id) },
-    });
-    await gateway.request('POST', `${civic}/credentials`, {
-      token: registrar,
-      body: {
-        credentialId: uniqueId('ev'),
-        subjectDid: voterDid,
-        credentialType: 'eligible-voter',
-        validUntil: '2099-01-01T00:00:00Z',
-      },
-    });
-    return voterDid;
-  };
-
   before(async () => {
     gateway = await startTestGateway();
     registrar = gateway.token('rita', 'CityMSP', 'registrar');
@@ -73,7 +59,7 @@ describe('voting REST resources', () => {
     expect(created.body.status).to.equal('scheduled');
     const base = `${civic}/elections/${electionId}`;
 
-    const voterDid = await eligibleVoter();
+    const voterDid = await registerEligibleVoter(gateway, registrar);
     const key = parseRsaPublicKeyPem('tokenKeyPem', created.body.tokenKeyPem);
     const request = prepareVotingToken(key, electionId);
     const blindSignature = signBlinded(privateKey, request.blindedMessage);
