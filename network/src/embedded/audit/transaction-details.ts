@@ -4,8 +4,8 @@ import type { ChannelLedger } from '../ledger/channel-ledger';
 import { blockEnvelopes } from '../protocol/block';
 import { deserializeReadWriteSet } from '../protocol/read-write-set';
 import { decodeTransactionEnvelope } from '../protocol/transaction-envelope';
-import { describeStoredBlock } from '../events/block-events';
-import { validationCodeName } from '../validation/validation-codes';
+import { chaincodeEventOf } from '../protocol/chaincode-event';
+import { TxValidationCode, validationCodeName } from '../validation/validation-codes';
 
 export interface IdentitySummary {
   mspId: string;
@@ -66,7 +66,6 @@ export async function describeTransaction(
   const envelope = blockEnvelopes(block)[location.txIndex];
   if (!envelope) return undefined;
   const tx = decodeTransactionEnvelope(envelope);
-  const described = describeStoredBlock(ledger.channel, block).transactions[location.txIndex];
   const details: TransactionDetails = {
     txId,
     channel: ledger.channel,
@@ -113,8 +112,10 @@ export async function describeTransaction(
         payload: printable(response.getPayload_asU8()),
       };
     }
-    if (described?.event)
-      details.event = { name: described.event.name, payload: printable(described.event.payload) };
+    // As with event delivery, only a valid transaction's event counts.
+    const event =
+      location.validationCode === TxValidationCode.VALID ? chaincodeEventOf(endorsed.action) : undefined;
+    if (event) details.event = { name: event.name, payload: printable(event.payload) };
   }
   return details;
 }

@@ -1,5 +1,6 @@
-import { common, peer } from '@hyperledger/fabric-protos';
+import type { common } from '@hyperledger/fabric-protos';
 import { BlockMetadataIndex, blockEnvelopes, getBlockMetadata } from '../protocol/block';
+import { chaincodeEventOf } from '../protocol/chaincode-event';
 import { decodeTransactionEnvelope } from '../protocol/transaction-envelope';
 import type { ValidatedTransaction } from '../validation/block-validator';
 import { TxValidationCode } from '../validation/validation-codes';
@@ -27,15 +28,8 @@ export function describeStoredBlock(channel: string, block: common.Block): Commi
           described.result = Buffer.from(
             endorsed.action.getResponse()?.getPayload_asU8() ?? new Uint8Array(0),
           );
-          const eventBytes = endorsed.action.getEvents_asU8();
-          if (eventBytes.length > 0) {
-            const event = peer.ChaincodeEvent.deserializeBinary(eventBytes);
-            described.event = {
-              chaincode: event.getChaincodeId(),
-              name: event.getEventName(),
-              payload: Buffer.from(event.getPayload_asU8()),
-            };
-          }
+          const event = chaincodeEventOf(endorsed.action);
+          if (event) described.event = event;
         }
       }
       return described;

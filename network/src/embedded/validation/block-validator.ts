@@ -1,4 +1,4 @@
-import { common, peer } from '@hyperledger/fabric-protos';
+import { common } from '@hyperledger/fabric-protos';
 import {
   type PolicySigner,
   type SignaturePolicy,
@@ -7,6 +7,7 @@ import {
 import type { ChannelRuntime } from '../channel-runtime';
 import type { BlockCommit } from '../ledger/channel-ledger';
 import type { VersionedValue } from '../ledger/record-codec';
+import { chaincodeEventOf } from '../protocol/chaincode-event';
 import { endorsementMessage } from '../protocol/endorsement';
 import {
   type KeyRead,
@@ -159,16 +160,7 @@ export class BlockValidator {
       await this.checkEndorsementPolicies(chaincode!, rwset, checked.signers!, view);
       await this.checkReadConflicts(rwset, view);
       await this.apply(tx, rwset, { blockNum, txNum: index }, view, commit);
-      const eventBytes = action.getEvents_asU8();
-      let event: ValidatedTransaction['event'];
-      if (eventBytes.length > 0) {
-        const decoded = peer.ChaincodeEvent.deserializeBinary(eventBytes);
-        event = {
-          chaincode: decoded.getChaincodeId(),
-          name: decoded.getEventName(),
-          payload: Buffer.from(decoded.getPayload_asU8()),
-        };
-      }
+      const event = chaincodeEventOf(action);
       return {
         ...base,
         code: TxValidationCode.VALID,
