@@ -15,6 +15,7 @@ import {
   SubmitError,
   UnavailableError,
   blockHeaderHash,
+  printable,
   validationCodeName,
 } from '@cityledger/network';
 import type { Caller } from '../auth/caller';
@@ -72,14 +73,6 @@ export function x509IdentityId(certificatePem: string): string {
 
 /** Validation codes that mean "someone else changed what you read": worth re-endorsing. */
 const READ_CONFLICTS = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
-
-function printable(bytes: Uint8Array): string {
-  const text = Buffer.from(bytes).toString('utf8');
-  // eslint-disable-next-line no-control-regex
-  return /^[^\u0000-\u0008\u000e-\u001f\ufffd]*$/.test(text)
-    ? text
-    : `base64:${Buffer.from(bytes).toString('base64')}`;
-}
 
 /** fabric-contract-api tags: `submitTx`/`SUBMIT` for transactions, `EVALUATE` for queries. */
 function transactionsOf(metadata: Record<string, unknown>): ChaincodeTransaction[] {

@@ -8,6 +8,7 @@ export type {
 export {
   LedgerError,
   EndorseError,
+  type EndorseFailureReason,
   SubmitError,
   CommitError,
   NotFoundError,
@@ -16,7 +17,7 @@ export {
 export type { CommittedBlock, BlockListener } from './events/block-events';
 export type { ValidatedTransaction } from './validation/block-validator';
 export type { ChainVerification } from './audit/chain-verifier';
-export type { TransactionDetails } from './audit/transaction-details';
+export { type TransactionDetails, printable } from './audit/transaction-details';
 export type { HistoryEntry } from './ledger/record-codec';
 export type { Signer } from './protocol/signer';
 export type { ContractClass } from './peer/contract-chaincode';
