@@ -14,12 +14,24 @@ export {
   NotFoundError,
   UnavailableError,
 } from './errors';
-export type { CommittedBlock, BlockListener } from './events/block-events';
+export { type CommittedBlock, type BlockListener, describeStoredBlock } from './events/block-events';
 export type { ValidatedTransaction } from './validation/block-validator';
-export type { ChainVerification } from './audit/chain-verifier';
-export { type TransactionDetails, printable } from './audit/transaction-details';
+export {
+  type ChainVerification,
+  type BlockSource,
+  type BlockChainChecks,
+  verifyBlockChain,
+} from './audit/chain-verifier';
+export { type TransactionDetails, describeTransactionInBlock, printable } from './audit/transaction-details';
 export type { HistoryEntry } from './ledger/record-codec';
-export type { Signer } from './protocol/signer';
+export type { Signer, IdentityDeserializer, VerifiedIdentity } from './protocol/signer';
 export type { ContractClass } from './peer/contract-chaincode';
 export { TxValidationCode, validationCodeName } from './validation/validation-codes';
-export { blockHeaderHash } from './protocol/block';
+export { BlockMetadataIndex, blockEnvelopes, blockHeaderHash, getBlockMetadata } from './protocol/block';
+export { type DecodedTransaction, decodeTransactionEnvelope } from './protocol/transaction-envelope';
+export {
+  type TxReadWriteSet,
+  type NamespaceReadWriteSet,
+  deserializeReadWriteSet,
+} from './protocol/read-write-set';
+export { MspRegistry } from './msp-registry';

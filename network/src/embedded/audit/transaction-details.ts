@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { msp } from '@hyperledger/fabric-protos';
+import { type common, msp } from '@hyperledger/fabric-protos';
 import type { ChannelLedger } from '../ledger/channel-ledger';
-import { blockEnvelopes } from '../protocol/block';
+import { BlockMetadataIndex, blockEnvelopes, getBlockMetadata } from '../protocol/block';
 import { deserializeReadWriteSet } from '../protocol/read-write-set';
 import { decodeTransactionEnvelope } from '../protocol/transaction-envelope';
 import { chaincodeEventOf } from '../protocol/chaincode-event';
@@ -63,16 +63,30 @@ export async function describeTransaction(
   if (!location) return undefined;
   const block = await ledger.getBlock(location.blockNumber);
   if (!block) return undefined;
-  const envelope = blockEnvelopes(block)[location.txIndex];
+  return describeTransactionInBlock(ledger.channel, block, location.txIndex, location.validationCode);
+}
+
+/**
+ * Describes the transaction at `txIndex` of a committed block, any Fabric channel's. The
+ * validation code defaults to the block's TRANSACTIONS_FILTER metadata, which the committing peer sets.
+ */
+export function describeTransactionInBlock(
+  channel: string,
+  block: common.Block,
+  txIndex: number,
+  validationCode = getBlockMetadata(block, BlockMetadataIndex.TRANSACTIONS_FILTER)[txIndex] ??
+    TxValidationCode.NOT_VALIDATED,
+): TransactionDetails | undefined {
+  const envelope = blockEnvelopes(block)[txIndex];
   if (!envelope) return undefined;
   const tx = decodeTransactionEnvelope(envelope);
   const details: TransactionDetails = {
-    txId,
-    channel: ledger.channel,
-    blockNumber: location.blockNumber,
-    txIndex: location.txIndex,
-    validationCode: location.validationCode,
-    validationCodeName: validationCodeName(location.validationCode),
+    txId: tx.txId,
+    channel,
+    blockNumber: block.getHeader()!.getNumber(),
+    txIndex,
+    validationCode,
+    validationCodeName: validationCodeName(validationCode),
     timestamp: tx.timestamp.toISOString(),
     creator: summarize(tx.creator),
     endorsements: [],
@@ -113,8 +127,7 @@ export async function describeTransaction(
       };
     }
     // As with event delivery, only a valid transaction's event counts.
-    const event =
-      location.validationCode === TxValidationCode.VALID ? chaincodeEventOf(endorsed.action) : undefined;
+    const event = validationCode === TxValidationCode.VALID ? chaincodeEventOf(endorsed.action) : undefined;
     if (event) details.event = { name: event.name, payload: printable(event.payload) };
   }
   return details;
