@@ -1,9 +1,5 @@
-import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   CommitError,
-  type CommittedBlock,
   type Consortium,
   type ContractClass,
   EmbeddedNetwork,
@@ -14,9 +10,7 @@ import {
   type Signer,
   SubmitError,
   UnavailableError,
-  blockHeaderHash,
   printable,
-  validationCodeName,
 } from '@cityledger/network';
 import type { Caller } from '../auth/caller';
 import {
@@ -34,7 +28,6 @@ import type {
   ChainVerification,
   ChaincodeCall,
   ChaincodeInfo,
-  ChaincodeTransaction,
   CommittedTransaction,
   KeyHistoryEntry,
   LedgerBlock,
@@ -42,8 +35,12 @@ import type {
   LedgerReadiness,
   TransactionRecord,
 } from './ledger-connector';
+import { clientIdentityIdOf, ledgerAttributesOf } from './ledger-identities';
+import { READ_CONFLICTS, blockSummaryOf, ledgerBlockOf, transactionsOf } from './ledger-views';
 import { type RetryPolicy, retryReadConflicts } from './read-conflict-retry';
 import { SubmissionLimiter } from './submission-limiter';
+
+export { ledgerAttributesOf, x509IdentityId } from './ledger-identities';
 
 export interface EmbeddedConnectorOptions {
   consortium: Consortium;
@@ -53,48 +50,6 @@ export interface EmbeddedConnectorOptions {
   submissions: RetryPolicy & { maxConcurrent: number; maxQueued: number };
   /** Chaincodes readiness requires installed; default: every chaincode the consortium defines. */
   requiredChaincodes?: string[];
-}
-
-/** The certificate attributes a caller's ledger identity carries: `role`, and `did` when the token has one. */
-export function ledgerAttributesOf(caller: Caller): Record<string, string> {
-  return { role: caller.role, ...(caller.did ? { did: caller.did } : {}) };
-}
-
-/** `x509::<subject DN>::<issuer DN>` exactly as fabric-shim's `ClientIdentity.getID()` forms it. */
-export function x509IdentityId(certificatePem: string): string {
-  const certificate = new X509Certificate(certificatePem);
-  const dn = (name: string) =>
-    name
-      .split('\n')
-      .map((attribute) => `/${attribute.replace('/', '\\/')}`)
-      .join('');
-  return `x509::${dn(certificate.subject)}::${dn(certificate.issuer)}`;
-}
-
-/** Validation codes that mean "someone else changed what you read": worth re-endorsing. */
-const READ_CONFLICTS = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
-
-/** fabric-contract-api tags: `submitTx`/`SUBMIT` for transactions, `EVALUATE` for queries. */
-function transactionsOf(metadata: Record<string, unknown>): ChaincodeTransaction[] {
-  const contracts = (metadata.contracts ?? {}) as Record<
-    string,
-    {
-      name: string;
-      contractInstance?: { default?: boolean };
-      transactions?: Array<{ name: string; tag?: string[]; parameters?: Array<{ name: string }> }>;
-    }
-  >;
-  return Object.values(contracts)
-    .filter((contract) => !contract.name.startsWith('org.hyperledger'))
-    .flatMap((contract) =>
-      (contract.transactions ?? []).map((tx) => ({
-        name: contract.contractInstance?.default ? tx.name : `${contract.name}:${tx.name}`,
-        kind: tx.tag?.some((t) => t === 'SUBMIT' || t === 'submitTx')
-          ? ('submit' as const)
-          : ('evaluate' as const),
-        parameters: (tx.parameters ?? []).map((p) => p.name),
-      })),
-    );
 }
 
 /**
@@ -135,14 +90,7 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
   async clientIdentityId(mspId: string, userId: string): Promise<string> {
     this.ensureOpen();
     try {
-      const org = this.network.crypto.organization(mspId);
-      const stored = join(org.directory, 'users', `${userId}@${org.domain}`, 'msp', 'signcerts');
-      const certificate = existsSync(join(stored, `${userId}-cert.pem`))
-        ? readFileSync(join(stored, `${userId}-cert.pem`), 'utf8')
-        : // Never seen: enrol without attributes; the user's first call re-issues the certificate
-          // with their role, under the same subject and issuer, so the id stays the same.
-          (await this.network.crypto.enrollUser(mspId, userId, {})).certificatePem;
-      return x509IdentityId(certificate);
+      return await clientIdentityIdOf(this.network.crypto, mspId, userId);
     } catch (error) {
       throw this.translate(error);
     }
@@ -234,25 +182,10 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
   ): () => void {
     this.ensureOpen();
     try {
-      return this.network.subscribe(channel, (block) => listener(this.toLedgerBlock(block)), options);
+      return this.network.subscribe(channel, (block) => listener(ledgerBlockOf(block)), options);
     } catch (error) {
       throw this.translate(error);
     }
-  }
-
-  private toLedgerBlock(block: CommittedBlock): LedgerBlock {
-    return {
-      channel: block.channel,
-      blockNumber: block.blockNumber,
-      transactions: block.transactions.map((tx) => ({
-        txIndex: tx.index,
-        txId: tx.txId,
-        validationCode: validationCodeName(tx.code),
-        ...(tx.chaincode ? { chaincode: tx.chaincode } : {}),
-        timestamp: tx.timestamp.toISOString(),
-        ...(tx.event ? { event: tx.event } : {}),
-      })),
-    };
   }
 
   async block(channel: string, blockNumber: number): Promise<BlockSummary | undefined> {
@@ -260,20 +193,7 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
     try {
       if (blockNumber >= this.network.height(channel)) return undefined;
       const described = await this.network.describeBlock(channel, blockNumber);
-      if (!described) return undefined;
-      const header = described.block.getHeader()!;
-      const { transactions } = this.toLedgerBlock(described);
-      return {
-        channel,
-        blockNumber,
-        headerHash: blockHeaderHash(header).toString('hex'),
-        previousHash: Buffer.from(header.getPreviousHash_asU8()).toString('hex'),
-        dataHash: Buffer.from(header.getDataHash_asU8()).toString('hex'),
-        transactions: transactions.map(({ event, ...tx }) => ({
-          ...tx,
-          ...(event ? { event: { name: event.name, payload: printable(event.payload) } } : {}),
-        })),
-      };
+      return described ? blockSummaryOf(described) : undefined;
     } catch (error) {
       throw this.translate(error);
     }
