@@ -39,6 +39,21 @@ describe('gateway configuration', () => {
     );
   });
 
+  it('runs on the embedded network unless LEDGER=fabric names a network directory', () => {
+    expect(loadGatewayConfig({}).ledger).to.deep.equal({ kind: 'embedded' });
+    expect(
+      loadGatewayConfig({ LEDGER: 'fabric', FABRIC_NETWORK_DIR: 'net' }, '/srv/app').ledger,
+    ).to.deep.equal({
+      kind: 'fabric',
+      networkDir: '/srv/app/net',
+    });
+    expect(() => loadGatewayConfig({ LEDGER: 'fabric' })).to.throw(
+      ConfigError,
+      /^ {2}- FABRIC_NETWORK_DIR is required when LEDGER=fabric/m,
+    );
+    expect(() => loadGatewayConfig({ LEDGER: 'besu' })).to.throw(ConfigError, /^ {2}- LEDGER="besu": /m);
+  });
+
   it('generates a JWT secret into the data directory once, readable only by its owner', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-config-'));
     try {

@@ -38,6 +38,11 @@ export interface GatewayConfig {
     maxConcurrent: number;
     maxQueued: number;
   };
+  /**
+   * Which ledger the gateway runs on: the in-process embedded network, or a running Fabric network
+   * described by `<networkDir>/network.json` (written by test-network/network.sh).
+   */
+  ledger: { kind: 'embedded' } | { kind: 'fabric'; networkDir: string };
   /** Chaincodes /readyz requires installed; undefined = every chaincode the consortium defines. */
   requiredChaincodes?: string[];
   /** The IoT bridge: batching, outbox bound, MQTT. */
@@ -72,6 +77,8 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   CITYLEDGER_DATA_DIR: z.string().min(1).default('./.cityledger'),
   CONSORTIUM_FILE: optionalText,
+  LEDGER: optionalText.pipe(z.enum(['embedded', 'fabric']).default('embedded')),
+  FABRIC_NETWORK_DIR: optionalText,
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   JWT_SECRET: optionalText.pipe(
     z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
@@ -142,6 +149,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
   if (e.SUBMIT_RETRY_MAX_MS < e.SUBMIT_RETRY_BASE_MS) {
     problems.push('SUBMIT_RETRY_MAX_MS must be at least SUBMIT_RETRY_BASE_MS');
   }
+  if (e.LEDGER === 'fabric' && !e.FABRIC_NETWORK_DIR) {
+    problems.push('FABRIC_NETWORK_DIR is required when LEDGER=fabric (the folder holding network.json)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -171,6 +181,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
       maxConcurrent: e.MAX_CONCURRENT_SUBMISSIONS,
       maxQueued: e.MAX_QUEUED_SUBMISSIONS,
     },
+    ledger:
+      e.LEDGER === 'fabric'
+        ? { kind: 'fabric', networkDir: resolve(cwd, e.FABRIC_NETWORK_DIR!) }
+        : { kind: 'embedded' },
     requiredChaincodes: e.REQUIRED_CHAINCODES,
     iot: iotBridgeConfigFromEnvironment(e),
   };
