@@ -5,7 +5,7 @@ import {
   type ChaincodeDefinition,
   type ChannelDefinition,
 } from '@cityledger/network';
-import { buildCcaasPackage } from './chaincode-package';
+import { buildCcaasPackage } from './chaincode-package/ccaas-package';
 import type { FabricCommands } from './fabric-commands';
 import type { FabricTestNetwork } from './fabric-test-network';
 import { type ChaincodeServerLayout, type PeerLayout, endpointOf } from './network-layout';

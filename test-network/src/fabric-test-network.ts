@@ -11,6 +11,7 @@ import {
 } from '@cityledger/network';
 import { deployChaincodes } from './chaincode-deployment';
 import { writeConfigtx } from './configtx';
+import { writeConnectionProfiles } from './connection-profiles';
 import { FabricCommands } from './fabric-commands';
 import { type FabricRelease, findFabricRelease } from './fabric-release';
 import { type NetworkLayout, type PeerLayout, endpointOf, networkLayout } from './network-layout';
@@ -187,6 +188,7 @@ export class FabricTestNetwork {
       })),
       chaincodes: [],
     };
+    await writeConnectionProfiles(this.layout, crypto, commands);
     writeFabricNetworkProfile(this.layout.workDir, profile);
     return profile;
   }

@@ -1,0 +1,201 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect } from 'chai';
+import {
+  CHILD_JWT_SECRET,
+  type ChildGateway,
+  call,
+  childToken,
+  startChildGateway,
+} from '@cityledger/application/dist/reliability/child-gateway';
+import { WALLET_APP_USER } from '../connection-profiles';
+import { FabricTestNetwork } from '../fabric-test-network';
+import { freeBasePort } from './port-range';
+
+const REPO = resolve(__dirname, '..', '..', '..');
+const utilityOperator = childToken('grid-ops', 'UtilityMSP', 'operator');
+const auditor = childToken('auditor-1', 'AuditorMSP', 'auditor');
+let feedCount = 0;
+
+function feedJson(label: string): string {
+  feedCount += 1;
+  return JSON.stringify({
+    feedId: `fault-${label}-${feedCount}`,
+    description: `written while ${label}`,
+    metrics: [{ name: 'pm2_5', unit: 'ug/m3' }],
+    deviceKinds: ['air-quality-sensor'],
+  });
+}
+
+/**
+ * `npm run test:fabric`: the consortium from nothing on real Fabric v2.5 (up, deploy), the whole
+ * story through the gateway on `LEDGER=fabric`, the legacy SDK with the generated profile and
+ * wallet, node faults, then down with no process left behind.
+ */
+describe('CityLedger on real Hyperledger Fabric', function () {
+  this.timeout(10 * 60_000);
+  const workDir = mkdtempSync(join(tmpdir(), 'cityledger-fabric-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-fabric-gateway-'));
+  let network: FabricTestNetwork;
+  let gateway: ChildGateway | undefined;
+  const pids = new Set<number>();
+
+  async function createFeed(
+    label: string,
+  ): Promise<{ status: number; body: { txId: string; blockNumber: number } }> {
+    return call(
+      gateway!.url,
+      'POST',
+      '/api/v1/channels/energy/chaincodes/telemetry/transactions',
+      utilityOperator,
+      {
+        function: 'CreateFeed',
+        args: [feedJson(label)],
+      },
+    );
+  }
+
+  function rememberPids(): void {
+    for (const name of network.supervisor.names()) {
+      const pid = network.supervisor.pid(name);
+      if (pid) pids.add(pid);
+    }
+  }
+
+  before(async function () {
+    network = FabricTestNetwork.open({ workDir, basePort: await freeBasePort() });
+    await network.up();
+    await network.deploy();
+    rememberPids();
+    gateway = await startChildGateway(dataDir, {
+      LEDGER: 'fabric',
+      FABRIC_NETWORK_DIR: workDir,
+      LOG_LEVEL: 'warn',
+    });
+  });
+
+  after(async function () {
+    await gateway?.stop();
+    if (network) {
+      rememberPids();
+      await network.down();
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
+    const alive = [...pids].filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive, 'processes left behind by down').to.deep.equal([]);
+  });
+
+  it('plays the whole smart-city story through the gateway, and both chains verify', async function () {
+    const demo = spawn(process.execPath, [join(REPO, 'application', 'dist', 'demo', 'run-demo.js')], {
+      env: {
+        ...process.env,
+        GATEWAY_URL: gateway!.url,
+        JWT_SECRET: CHILD_JWT_SECRET,
+        CITYLEDGER_DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((done) => demo.once('exit', done));
+    expect(code, output.slice(-4000)).to.equal(0);
+    for (const channel of ['energy', 'civic']) {
+      const verified = await call(gateway!.url, 'GET', `/api/v1/channels/${channel}/verify`, auditor);
+      expect(verified.status, JSON.stringify(verified.body)).to.equal(200);
+      expect(verified.body.ok, JSON.stringify(verified.body)).to.equal(true);
+      expect(verified.body.height).to.be.greaterThan(1);
+    }
+  });
+
+  it('submits and evaluates through fabric-network 2.2 with the generated connection profile and wallet', async function () {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the legacy SDK has no ES module entry
+    const { Gateway, Wallets } = require('fabric-network') as typeof import('fabric-network');
+    const wallet = await Wallets.newFileSystemWallet(join(workDir, 'wallets', 'UtilityMSP'));
+    const profile = JSON.parse(readFileSync(join(workDir, 'connection-profiles', 'UtilityMSP.json'), 'utf8'));
+    const sdk = new Gateway();
+    await sdk.connect(profile, {
+      wallet,
+      identity: WALLET_APP_USER.id,
+      discovery: { enabled: true, asLocalhost: false },
+    });
+    try {
+      const contract = (await sdk.getNetwork('energy')).getContract('telemetry');
+      const feed = JSON.parse(feedJson('fabric-network'));
+      const created = JSON.parse(
+        (await contract.submitTransaction('CreateFeed', JSON.stringify(feed))).toString(),
+      );
+      expect(created.feedId).to.equal(feed.feedId);
+      expect(created.ownerMsp).to.equal('UtilityMSP');
+      const read = JSON.parse((await contract.evaluateTransaction('GetFeed', feed.feedId)).toString());
+      expect(read.metrics).to.deep.equal(feed.metrics);
+    } finally {
+      sdk.disconnect();
+    }
+  });
+
+  it('keeps ordering while one of the three orderers is down', async function () {
+    const stopped = network.layout.orderers[0].hostname;
+    await network.supervisor.stop(stopped);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const written = await createFeed('an orderer is down');
+        expect(written.status, JSON.stringify(written.body)).to.equal(200);
+      }
+    } finally {
+      network.supervisor.restart(stopped);
+    }
+  });
+
+  it('endorses MAJORITY transactions with one peer down, and the restarted peer catches up', async function () {
+    const auditorPeer = network.layout.peers.find((peer) => peer.mspId === 'AuditorMSP')!;
+    await network.supervisor.stop(auditorPeer.hostname);
+    let lastBlock = 0;
+    try {
+      for (let i = 0; i < 3; i++) {
+        const written = await createFeed('the auditor peer is down');
+        expect(written.status, JSON.stringify(written.body)).to.equal(200);
+        lastBlock = written.body.blockNumber;
+      }
+    } finally {
+      network.supervisor.restart(auditorPeer.hostname);
+    }
+    rememberPids();
+    await network.waitForPeer(auditorPeer);
+    const deadline = Date.now() + 60_000;
+    let heights = await network.heights();
+    const energy = () => heights.filter((row) => row.channel === 'energy').map((row) => row.height);
+    while (new Set(energy()).size !== 1 || (energy()[0] ?? 0) <= lastBlock) {
+      if (Date.now() > deadline) expect.fail(`energy heights did not converge: ${JSON.stringify(heights)}`);
+      await new Promise((done) => setTimeout(done, 500));
+      heights = await network.heights();
+    }
+    expect(energy()[0]).to.be.greaterThan(lastBlock);
+  });
+
+  it('reconnects to a chaincode server that was killed with -9 and restarted', async function () {
+    const server = network.layout.chaincodeServers.find(
+      (s) => s.mspId === 'UtilityMSP' && s.chaincode === 'telemetry',
+    )!;
+    await network.supervisor.stop(server.name, { signal: 'SIGKILL' });
+    network.supervisor.restart(server.name);
+    rememberPids();
+    const deadline = Date.now() + 60_000;
+    let written = await createFeed('the chaincode server restarted');
+    while (written.status !== 200 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 1000));
+      written = await createFeed('the chaincode server restarted');
+    }
+    expect(written.status, JSON.stringify(written.body)).to.equal(200);
+  });
+});
