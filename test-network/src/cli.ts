@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { FabricTestNetwork } from './fabric-test-network';
-import { FabricReleaseNotFoundError } from './fabric-release';
+import { FabricReleaseNotFoundError, findFabricRelease } from './fabric-release';
 
-const USAGE = `usage: network.sh <up|deploy|down|status|stop NODE|start NODE> [--dir DIR] [--base-port N]
+const USAGE = `usage: network.sh <up|deploy|down|status|stop NODE|start NODE|release> [--dir DIR] [--base-port N]
 
   up        generate crypto, configtx and genesis blocks from network/consortium.yaml, start three
             Raft orderers and one peer per member org, create both channels and join the peers
@@ -12,12 +12,18 @@ const USAGE = `usage: network.sh <up|deploy|down|status|stop NODE|start NODE> [-
   down      stop every process and remove the work directory
   status    processes and, per peer and channel, the block height
   stop/start NODE   stop or restart one process (a node's host name or a chaincode server name)
+  release   which Fabric release would be used (FABRIC_HOME, else the peer on PATH)
 
   --dir DIR       work directory (default: $FABRIC_NETWORK_DIR, else ./.fabric-network)
   --base-port N   first port of the layout (default: $FABRIC_BASE_PORT, else 17000)`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === 'release') {
+    const release = findFabricRelease();
+    console.log(`Fabric ${release.version} (${release.binDir}, ${release.configDir})`);
+    return;
+  }
   let workDir = process.env.FABRIC_NETWORK_DIR ?? '.fabric-network';
   let basePort = process.env.FABRIC_BASE_PORT ? Number(process.env.FABRIC_BASE_PORT) : undefined;
   const positional: string[] = [];
