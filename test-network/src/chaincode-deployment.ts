@@ -210,9 +210,11 @@ async function commitDefinition(
   if (current && current.version === chaincode.version) return current.sequence;
   const sequence = (current?.sequence ?? 0) + 1;
   const args = definitionArgs(network, channel, chaincode, sequence);
+  const approved = await approvals(commands, members[0], args);
   for (const mspId of channel.members) {
     const peer = members.find((p) => p.mspId === mspId);
-    if (!peer) continue;
+    // Approving the same definition twice is refused, so a deploy that stopped half way resumes.
+    if (!peer || approved[mspId]) continue;
     const packageId = packageIds.get(serverKey(mspId, chaincode.name));
     await commands.peer(peer, [
       'lifecycle',
@@ -239,6 +241,23 @@ async function commitDefinition(
   return sequence;
 }
 
+/** Which orgs have approved exactly this definition (`checkcommitreadiness`). */
+async function approvals(
+  commands: FabricCommands,
+  peer: PeerLayout,
+  args: string[],
+): Promise<Record<string, boolean>> {
+  const out = await commands.peer(peer, [
+    'lifecycle',
+    'chaincode',
+    'checkcommitreadiness',
+    ...args,
+    '--output',
+    'json',
+  ]);
+  return (JSON.parse(out) as { approvals: Record<string, boolean> }).approvals;
+}
+
 async function committedDefinition(
   commands: FabricCommands,
   peer: PeerLayout,
@@ -260,7 +279,8 @@ async function committedDefinition(
     const parsed = JSON.parse(out) as { version: string; sequence: number };
     return { version: parsed.version, sequence: Number(parsed.sequence) };
   } catch (error) {
-    if (error instanceof Error && /not found|does not exist/i.test(error.message)) return undefined;
+    if (error instanceof Error && /not found|does not exist|is not defined/i.test(error.message))
+      return undefined;
     throw error;
   }
 }

@@ -38,7 +38,7 @@ export class FabricCommands {
     const printable = `${command} ${args.join(' ')}`;
     try {
       const { stdout, stderr } = await run(this.release.command(command), args, {
-        env: { ...process.env, ...env },
+        env: { ...process.env, FABRIC_CFG_PATH: this.release.configDir, ...env },
         cwd,
         maxBuffer: 64 * 1024 * 1024,
       });
@@ -62,7 +62,6 @@ export class FabricCommands {
       CORE_PEER_ADDRESS: endpointOf(peer),
       CORE_PEER_TLS_ENABLED: 'true',
       CORE_PEER_TLS_ROOTCERT_FILE: this.tlsRootCert(peer),
-      CORE_PEER_TLS_SERVERHOSTOVERRIDE: peer.hostname,
     });
   }
 

@@ -26,6 +26,8 @@ export interface FabricTestNetworkOptions {
   basePort?: number;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
+  /** The peers' chaincode-as-a-service external builder; default: the project's (test-network/builders/ccaas). */
+  ccaasBuilderDir?: string;
 }
 
 export interface ChannelHeight {
@@ -52,6 +54,7 @@ export class FabricTestNetwork {
   readonly layout: NetworkLayout;
   readonly supervisor: ProcessSupervisor;
   private readonly log: (line: string) => void;
+  private readonly ccaasBuilderDir: string;
 
   private constructor(
     readonly consortium: Consortium,
@@ -62,6 +65,7 @@ export class FabricTestNetwork {
     this.layout = networkLayout(consortium, resolve(options.workDir), options.basePort);
     this.supervisor = new ProcessSupervisor(this.layout.processesDir, this.layout.logsDir);
     this.log = options.log ?? (() => undefined);
+    this.ccaasBuilderDir = options.ccaasBuilderDir ?? resolve(__dirname, '..', 'builders', 'ccaas');
   }
 
   /** @throws FabricReleaseNotFoundError when no Fabric release is installed. */
@@ -146,7 +150,7 @@ export class FabricTestNetwork {
 
     for (const peer of this.layout.peers) {
       const dir = writePeerConfig(this.release, crypto.organization(peer.mspId), peer, {
-        ccaasBuilderDir: resolve(__dirname, '..', 'builders', 'ccaas'),
+        ccaasBuilderDir: this.ccaasBuilderDir,
         bootstrapPeers: [],
       });
       this.startNode(peer.hostname, this.release.command('peer'), ['node', 'start'], dir);
