@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import type { EmbeddedNetwork } from './embedded-network';
 import { EndorseError } from './errors';
+import { EndorsingPeer } from './peer/endorsing-peer';
 import type { Signer } from './protocol/signer';
 import { startTestNetwork } from './testing/test-network';
 import { assetCall, evaluateText, rejectionOf } from './testing/test-helpers';
@@ -78,5 +80,66 @@ describe('embedded network: endorsement', () => {
     expect(who.mspId).to.equal('Org1MSP');
     expect(who.role).to.equal('tester');
     expect(Math.abs(Date.parse(who.txTime) - Date.now())).to.be.lessThan(60_000);
+  });
+
+  describe('transient data and private data collections, as the Fabric Gateway guards them', () => {
+    afterEach(() => sinon.restore());
+
+    /** The organisations whose peers received the proposal (and so its transient data). */
+    function recordReceivers(): () => string[] {
+      const spy = sinon.spy(EndorsingPeer.prototype, 'processProposal');
+      return () => spy.thisValues.map((peer) => (peer as EndorsingPeer).mspId);
+    }
+
+    it("refuses, with the Gateway's message, transient data whose writes need an organisation outside the collection", async () => {
+      const height = network.height('alpha');
+      const receivers = recordReceivers();
+      const error = await rejectionOf(
+        network.submit(org1User, {
+          ...assetCall('PutPrivate', ['Org1Only', 'secret']),
+          transient: { value: 's3cret' },
+        }),
+      );
+      expect(error).to.be.instanceOf(EndorseError);
+      expect(error.message).to.equal(
+        'requires endorsement from organisation(s) that are not in the distribution policy of the private data collection(s): [Org1Only]; retry specifying trusted endorsing organizations to protect transient data',
+      );
+      expect(error.reason).to.equal('private-data-distribution');
+      expect(receivers(), 'only the first, member endorser saw the transient data').to.deep.equal([
+        'Org1MSP',
+      ]);
+      expect(network.height('alpha')).to.equal(height);
+    });
+
+    it('lets a collection-level endorsement policy keep transient data on the collection members', async () => {
+      const receivers = recordReceivers();
+      const { txId } = await network.submit(org1User, {
+        ...assetCall('PutPrivate', ['Org1Private', 'guarded']),
+        transient: { value: 'kept-on-org1' },
+      });
+      const tx = await network.getTransaction('alpha', txId);
+      expect(tx?.validationCodeName).to.equal('VALID');
+      expect(tx?.endorsements.map((e) => e.mspId)).to.deep.equal(['Org1MSP']);
+      expect(receivers()).to.deep.equal(['Org1MSP']);
+    });
+
+    it('lets transient data reach every endorser when all of them are collection members', async () => {
+      const { txId } = await network.submit(org1User, {
+        ...assetCall('PutPrivate', ['SharedPrivate', 'both']),
+        transient: { value: 'org1-and-org2' },
+      });
+      const tx = await network.getTransaction('alpha', txId);
+      expect(tx?.validationCodeName).to.equal('VALID');
+      expect(tx?.endorsements.map((e) => e.mspId).sort()).to.deep.equal(['Org1MSP', 'Org2MSP']);
+    });
+
+    it('leaves the choice to a client that names the endorsing organisations itself, as Fabric does', async () => {
+      const { txId } = await network.submit(
+        org1User,
+        { ...assetCall('PutPrivate', ['Org1Only', 'trusted']), transient: { value: 'client-chose' } },
+        { endorsingOrganizations: ['Org1MSP', 'Org2MSP'] },
+      );
+      expect((await network.getTransaction('alpha', txId))?.validationCodeName).to.equal('VALID');
+    });
   });
 });

@@ -16,7 +16,10 @@ export class LedgerError extends Error {
  * Why endorsement failed: `not-found` (channel or chaincode), `access-denied` (creator not on the
  * channel, bad signature), `invalid-proposal`, `duplicate` (transaction ID already on the ledger),
  * `chaincode-error` (the chaincode returned an error: see `chaincodeMessage`), `simulation-error`,
- * or `mismatch` (endorsers computed different results).
+ * `mismatch` (endorsers computed different results), `private-data-distribution` (the policies
+ * need an organisation outside a collection the transaction writes while it carries transient
+ * data: the Fabric Gateway's FAILED_PRECONDITION), or `no-endorsement-plan` (no set of peers
+ * allowed to see the private data read can satisfy the policies).
  */
 export type EndorseFailureReason =
   | 'not-found'
@@ -25,7 +28,9 @@ export type EndorseFailureReason =
   | 'duplicate'
   | 'chaincode-error'
   | 'simulation-error'
-  | 'mismatch';
+  | 'mismatch'
+  | 'private-data-distribution'
+  | 'no-endorsement-plan';
 
 /** A peer refused the proposal, the chaincode returned an error, or endorsers disagreed. */
 export class EndorseError extends LedgerError {

@@ -176,15 +176,24 @@ describe('embedded network: ordering, validation and commit', () => {
     );
   });
 
-  it('returns nothing from a non-member peer for a collection open to all readers', async () => {
-    await network.submit(user, {
+  it("fails a read on a non-member peer with Fabric's GET_STATE error, for a collection open to all readers", async () => {
+    const { blockNumber } = await network.submit(user, {
       ...assetCall('PutPrivate', ['SharedPrivate', 'open']),
       transient: { value: 'shared' },
     });
     const org3 = await network.crypto.enrollUser('Org3MSP', 'carol', { role: 'tester' });
-    expect(await evaluateText(network, org3, assetCall('GetPrivate', ['SharedPrivate', 'open']))).to.equal(
-      '',
+    const error = await rejectionOf(
+      network.evaluate(org3, assetCall('GetPrivate', ['SharedPrivate', 'open'])),
     );
+    expect(error.message).to.match(
+      new RegExp(
+        `GET_STATE failed: transaction ID: [0-9a-f]{64}: private data matching public hash version is not available\\. ` +
+          `Public hash version = \\{BlockNum: ${blockNumber}, TxNum: 0\\}, Private data version = <nil>`,
+      ),
+    );
+    expect(
+      await evaluateText(network, org3, assetCall('GetPrivate', ['SharedPrivate', 'never-written'])),
+    ).to.equal('');
     const org2 = await network.crypto.enrollUser('Org2MSP', 'bob', { role: 'tester' });
     expect(await evaluateText(network, org2, assetCall('GetPrivate', ['SharedPrivate', 'open']))).to.equal(
       'shared',

@@ -2,13 +2,13 @@ import type { peer } from '@hyperledger/fabric-protos';
 import { minimumOrgSets } from '../consortium/signature-policy';
 import type { ChannelRuntime } from './channel-runtime';
 import type { ChannelCommitter } from './committer';
+import { EndorserSelectionError, additionalEndorsers } from './endorser-selection';
 import { CommitError, EndorseError, NotFoundError, SubmitError } from './errors';
 import type { OrderingService } from './orderer/ordering-service';
 import type { EndorsementResult, EndorsingPeer } from './peer/endorsing-peer';
 import { buildTransactionEnvelope } from './protocol/endorsement';
 import { type BuiltProposal, buildSignedProposal } from './protocol/proposal';
 import type { Signer } from './protocol/signer';
-import { applicablePolicies } from './validation/applicable-policies';
 import { TxValidationCode, validationCodeName } from './validation/validation-codes';
 
 /** A chaincode call, as an application asks for it. */
@@ -53,7 +53,8 @@ interface ChannelParts {
 /**
  * The client side of execute-order-validate, as the Fabric Gateway does it: endorse on the
  * caller's own organisation first, work out from the read/write set which organisations the
- * policies need, collect their endorsements, check that they agree, order, and wait for commit.
+ * policies need (never sending transient data to an organisation outside a collection the
+ * transaction writes), collect their endorsements, check that they agree, order, and wait for commit.
  */
 export class TransactionClient {
   constructor(
@@ -128,7 +129,7 @@ export class TransactionClient {
       const firstOrg = this.firstOrganisation(runtime, creator, request.chaincode);
       const first = await this.peerOf(firstOrg).processProposal(proposal.signedProposal);
       this.checkResponse(proposal.txId, [first]);
-      const others = await this.additionalOrganisations(runtime, request.chaincode, first);
+      const others = await this.selectEndorsers(runtime, request, proposal.txId, first);
       responses = [
         first,
         ...(await Promise.all(
@@ -147,19 +148,21 @@ export class TransactionClient {
     };
   }
 
-  /** Organisations still needed, beyond the first endorser's, by the policies the writes call for. */
-  private async additionalOrganisations(
+  private async selectEndorsers(
     runtime: ChannelRuntime,
-    chaincode: string,
+    request: TransactionRequest,
+    txId: string,
     first: EndorsementResult,
   ): Promise<string[]> {
-    const policies = await applicablePolicies(runtime, chaincode, first.readWriteSet!, runtime.ledger);
-    const combined = { kind: 'outOf' as const, n: policies.length, rules: policies };
-    const usable = minimumOrgSets(combined).filter((set) =>
-      set.every((org) => runtime.members.has(org) && this.peers(org).length > 0),
-    );
-    const chosen = usable.find((set) => set.includes(first.mspId)) ?? usable[0] ?? [];
-    return chosen.filter((org) => org !== first.mspId);
+    try {
+      return await additionalEndorsers(runtime, request.chaincode, first, {
+        hasTransientData: Object.keys(request.transient ?? {}).length > 0,
+        hasPeer: (org) => this.peers(org).length > 0,
+      });
+    } catch (error) {
+      if (!(error instanceof EndorserSelectionError)) throw error;
+      throw new EndorseError(error.message, txId, [], undefined, error.reason);
+    }
   }
 
   private checkResponse(txId: string, responses: EndorsementResult[]): { result: Buffer } {

@@ -3,7 +3,7 @@ import ChaincodeStub from 'fabric-shim/lib/stub';
 import type { ChannelRuntime } from '../channel-runtime';
 import { buildProposalResponse, buildProposalResponsePayload, endorse } from '../protocol/endorsement';
 import { type DecodedProposal, decodeSignedProposal } from '../protocol/proposal';
-import { ReadWriteSetBuilder } from '../protocol/read-write-set-builder';
+import { type CollectionRef, ReadWriteSetBuilder } from '../protocol/read-write-set-builder';
 import {
   type CollectionPrivateWriteSet,
   type TxReadWriteSet,
@@ -23,6 +23,11 @@ export interface EndorsementResult {
   responsePayload?: Uint8Array;
   readWriteSet?: TxReadWriteSet;
   privateWrites: CollectionPrivateWriteSet[];
+  /**
+   * Collections whose values (not only hashes) the simulation read: like Fabric's ChaincodeInterest,
+   * it tells the client that only members of these collections may endorse.
+   */
+  privateValueReads: CollectionRef[];
   /** Present when the peer refused. */
   failure?: { reason: EndorsementFailureReason; message: string };
 }
@@ -58,6 +63,7 @@ export class EndorsingPeer {
       mspId: this.mspId,
       proposalResponse: buildProposalResponse(500, message, new Uint8Array(0)),
       privateWrites: [],
+      privateValueReads: [],
       failure: { reason, message },
     });
     let decoded: DecodedProposal;
@@ -127,6 +133,7 @@ export class EndorsingPeer {
       responsePayload,
       readWriteSet,
       privateWrites,
+      privateValueReads: rwset.privateValueReads,
     };
   }
 

@@ -2,7 +2,7 @@ import { ledger as ledgerProtos, peer } from '@hyperledger/fabric-protos';
 import { HistoryQueryIterator, StateQueryIterator } from 'fabric-shim/lib/iterators';
 import type { ChannelLedger, StateKeyValue } from '../ledger/channel-ledger';
 import type { ReadWriteSetBuilder } from '../protocol/read-write-set-builder';
-import { type KeyRead, sha256 } from '../protocol/read-write-set';
+import { type KeyRead, type Version, sha256 } from '../protocol/read-write-set';
 import { timestampFromDate } from '../protocol/timestamps';
 import type { ChaincodeResponse } from './contract-chaincode';
 
@@ -93,10 +93,20 @@ export class SimulationHandler {
     const policy = this.checkReadAccess(collection);
     const hashed = await ledger.getPrivateDataHash(this.namespace, collection, sha256(key));
     rwset.addPrivateRead(this.namespace, collection, key, hashed?.version ?? null);
-    // A peer outside the collection holds only hashes, so it has no value to return.
-    if (!policy.members.has(peerMspId)) return Buffer.alloc(0);
-    const record = await ledger.getPrivateData(peerMspId, this.namespace, collection, key);
-    return record ? Buffer.from(record.value) : Buffer.alloc(0);
+    rwset.addPrivateValueRead(this.namespace, collection);
+    if (!hashed) return Buffer.alloc(0);
+    // A peer outside the collection holds only hashes: like a Fabric peer, it fails the read
+    // rather than pretend the key is absent.
+    const record = policy.members.has(peerMspId)
+      ? await ledger.getPrivateData(peerMspId, this.namespace, collection, key)
+      : undefined;
+    if (!record || !sameVersion(record.version, hashed.version)) {
+      throw new Error(
+        `GET_STATE failed: transaction ID: ${this.context.txId}: private data matching public hash version is not available. ` +
+          `Public hash version = ${fabricVersion(hashed.version)}, Private data version = ${fabricVersion(record?.version)}`,
+      );
+    }
+    return Buffer.from(record.value);
   }
 
   async handleGetPrivateDataHash(collection: string, key: string): Promise<Buffer> {
@@ -170,6 +180,7 @@ export class SimulationHandler {
     let responseMetadata: { bookmark: string; fetchedRecordsCount: number } | undefined;
     if (collection) {
       const policy = this.checkReadAccess(collection);
+      rwset.addPrivateValueRead(this.namespace, collection);
       const records = policy.members.has(peerMspId)
         ? await ledger.getPrivateDataRange(peerMspId, this.namespace, collection, startKey, endKey)
         : [];
@@ -286,4 +297,13 @@ export class SimulationHandler {
     // Like the shim's own handler, hand back error statuses for the calling chaincode to judge.
     return response;
   }
+}
+
+function sameVersion(a: Version, b: Version): boolean {
+  return a.blockNum === b.blockNum && a.txNum === b.txNum;
+}
+
+/** A version as Fabric's error messages print a height. */
+function fabricVersion(version: Version | undefined): string {
+  return version ? `{BlockNum: ${version.blockNum}, TxNum: ${version.txNum}}` : '<nil>';
 }

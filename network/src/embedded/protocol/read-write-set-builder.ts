@@ -22,6 +22,12 @@ interface NamespaceRecorder {
   collections: Map<string, CollectionRecorder>;
 }
 
+/** A collection of a chaincode namespace. */
+export interface CollectionRef {
+  namespace: string;
+  collection: string;
+}
+
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
@@ -32,6 +38,7 @@ const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a),
  */
 export class ReadWriteSetBuilder {
   private readonly namespaces = new Map<string, NamespaceRecorder>();
+  private readonly valueReads = new Map<string, CollectionRef>();
   private paginatedQuery = false;
 
   private ns(namespace: string): NamespaceRecorder {
@@ -83,6 +90,19 @@ export class ReadWriteSetBuilder {
     const keyHash = sha256(key).toString('hex');
     const reads = this.collection(namespace, collection).hashedReads;
     if (!reads.has(keyHash)) reads.set(keyHash, version);
+  }
+
+  /**
+   * A private value (not just its hash) was read from the collection. Like Fabric's ChaincodeInterest,
+   * this tells the client that every endorser must be a member of the collection.
+   */
+  addPrivateValueRead(namespace: string, collection: string): void {
+    this.valueReads.set(`${namespace}\u0000${collection}`, { namespace, collection });
+  }
+
+  /** The collections whose values (not only hashes) this simulation read, sorted. */
+  get privateValueReads(): CollectionRef[] {
+    return [...this.valueReads.entries()].sort(([a], [b]) => byCodeUnits(a, b)).map(([, ref]) => ref);
   }
 
   addPrivateWrite(namespace: string, collection: string, key: string, value: Buffer | null): void {

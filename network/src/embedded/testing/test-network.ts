@@ -21,7 +21,14 @@ channels:
         version: 1.0.0
         endorsementPolicy: AND('Org1MSP.peer', 'Org2MSP.peer')
         collections:
-          - { name: Org1Private, policy: "OR('Org1MSP.member')", memberOnlyRead: true, memberOnlyWrite: true }
+          - name: Org1Private
+            policy: OR('Org1MSP.member')
+            endorsementPolicy: OR('Org1MSP.peer')
+            memberOnlyRead: true
+            memberOnlyWrite: true
+          # No collection-level endorsement policy: a write needs the chaincode's Org2 as well,
+          # which is outside the collection.
+          - { name: Org1Only, policy: "OR('Org1MSP.member')", memberOnlyRead: true, memberOnlyWrite: true }
           - name: SharedPrivate
             policy: OR('Org1MSP.member', 'Org2MSP.member')
             memberOnlyRead: false
