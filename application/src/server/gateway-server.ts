@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ContractClass, loadConsortium } from '@cityledger/network';
+import { type Consortium, type ContractClass, loadConsortium } from '@cityledger/network';
 import { type JwtKeys, resolveJwtKeys } from '../auth/jwt-keys';
 import type { GatewayConfig } from '../config/gateway-config';
 import { type Gateway, createGateway } from '../http/create-gateway';
@@ -21,23 +21,48 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Starts the embedded network with every installed chaincode and the gateway on the configured port. */
+/**
+ * The configured ledger: the embedded network with every installed chaincode, or the running Fabric
+ * network of FABRIC_NETWORK_DIR. The Fabric connector is loaded only then: fabric-gateway brings its
+ * own copy of the Fabric protobuf classes, which must not replace the embedded network's.
+ */
+async function startLedger(
+  config: GatewayConfig,
+  consortium: Consortium,
+  logger: Logger,
+  chaincodes: Record<string, ReadonlyArray<ContractClass>> | undefined,
+): Promise<LedgerConnector> {
+  const { submissions, requiredChaincodes } = config;
+  if (config.ledger.kind === 'fabric') {
+    const { FabricLedgerConnector } = await import('../ledger/fabric/fabric-connector');
+    return FabricLedgerConnector.start({
+      consortium,
+      networkDir: config.ledger.networkDir,
+      submissions,
+      requiredChaincodes,
+      logger,
+    });
+  }
+  return EmbeddedLedgerConnector.start({
+    consortium,
+    dataDir: config.dataDir,
+    chaincodes: chaincodes ?? installedChaincodes(),
+    submissions,
+    requiredChaincodes,
+  });
+}
+
+/** Starts the configured ledger (embedded network or Fabric) and the gateway on the configured port. */
 export async function startGatewayServer(options: {
   config: GatewayConfig;
   logger: Logger;
-  /** Default: every chaincode package that exports contracts. */
+  /** Embedded network only. Default: every chaincode package that exports contracts. */
   chaincodes?: Record<string, ReadonlyArray<ContractClass>>;
 }): Promise<RunningGateway> {
   const { config, logger } = options;
   const consortium = loadConsortium(config.consortiumFile);
   const jwtKeys = resolveJwtKeys(config);
-  const ledger = await EmbeddedLedgerConnector.start({
-    consortium,
-    dataDir: config.dataDir,
-    chaincodes: options.chaincodes ?? installedChaincodes(),
-    submissions: config.submissions,
-    requiredChaincodes: config.requiredChaincodes,
-  });
+  const ledger = await startLedger(config, consortium, logger, options.chaincodes);
   let gateway: Gateway | undefined;
   let server: Server;
   try {

@@ -70,7 +70,8 @@ export async function verifyBlockChain(
         }
       }
       const flags = getBlockMetadata(block, BlockMetadataIndex.TRANSACTIONS_FILTER);
-      if (flags.length !== envelopes.length)
+      // A peer may store the genesis block as it joined the channel, without validation flags.
+      if (flags.length !== envelopes.length && !(genesisUnsigned && flags.length === 0))
         throw new BadBlock('validation flags do not match the transaction count');
       const headerHash = blockHeaderHash(header);
       checks.checkBlock?.(block, headerHash);
