@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '@cityledger/chaincode-common';
 import { contracts as identityContracts } from '@cityledger/chaincode-identity';
+import { registerPersonOnNetwork } from '@cityledger/chaincode-identity/dist/testing';
 import {
   CommitError,
   EndorseError,
@@ -154,7 +155,7 @@ describe('donation-tracking chaincode on the embedded consortium network', funct
 
     await identity(communityAdmin, 'RegisterOrganisation', ['community', 'Community organisations', '']);
     for (const name of ['alice', 'bob', 'carol', 'night-shelter', 'baker']) {
-      await identity(cityRegistrar, 'RegisterPerson', [name], { person: JSON.stringify(personalData(name)) });
+      await registerPersonOnNetwork(network, cityRegistrar, CIVIC, name, personalData(name));
     }
   });
 

@@ -13,6 +13,7 @@ import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:cryp
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '@cityledger/chaincode-common';
 import { contracts as identityContracts } from '@cityledger/chaincode-identity';
+import { registerPersonOnNetwork } from '@cityledger/chaincode-identity/dist/testing';
 import {
   CommitError,
   EndorseError,
@@ -215,13 +216,11 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
     const { name } = prosumer;
     const holder = await network.crypto.enrollUser(prosumer.holderMspId, name, { role: 'prosumer' });
     holders.set(name, holder);
-    await identity(cityRegistrar, 'RegisterPerson', [name], {
-      person: JSON.stringify({
-        name: `${name} prosumer`,
-        birthDate: '1985-05-05',
-        address: `${name} street 1`,
-        salt: createHash('sha256').update(name).digest('hex'),
-      }),
+    await registerPersonOnNetwork(network, cityRegistrar, ENERGY, name, {
+      name: `${name} prosumer`,
+      birthDate: '1985-05-05',
+      address: `${name} street 1`,
+      salt: createHash('sha256').update(name).digest('hex'),
     });
     await identity(operator, 'IssueCredential', [
       `prosumer-${name}`,

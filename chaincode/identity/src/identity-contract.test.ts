@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
+import type { SinonStub } from 'sinon';
 import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
 import { IdentityContract } from './identity-contract';
 import type { Credential, DidDocument } from './records';
@@ -26,9 +28,15 @@ function ledgerAt(start = '2025-01-01T00:00:00.000Z'): FakeLedger {
   return new FakeLedger('energy', start);
 }
 
+/** The two steps of a registration: the personal data to the City's collection, then the public DID. */
 async function registerAda(ledger: FakeLedger, data: object = adaData): Promise<DidDocument> {
+  const stored = await storePersonalData(ledger, ADA, data);
+  return ledger.submit(cityRegistrar, (ctx) => contract.RegisterPerson(ctx, 'ada', stored.personalDataHash));
+}
+
+async function storePersonalData(ledger: FakeLedger, did: string, data: object = adaData) {
   return ledger.submit({ ...cityRegistrar, transient: { person: data } }, (ctx) =>
-    contract.RegisterPerson(ctx, 'ada'),
+    contract.StorePersonalData(ctx, did),
   );
 }
 
@@ -78,39 +86,57 @@ async function submitFails(ledger: FakeLedger, caller: TxOptions, fn: Parameters
 
 describe('IdentityContract', () => {
   describe('persons', () => {
-    it('registers a person with only the hash of the personal data on the public record', async () => {
+    it('stores the personal data in the City collection alone, then registers the DID with its hash', async () => {
       const ledger = ledgerAt();
-      const doc = await registerAda(ledger);
+      const stored = await storePersonalData(ledger, ADA);
+      expect(stored.did).to.equal(ADA);
+      expect(stored.personalDataHash).to.match(/^[0-9a-f]{64}$/);
+      expect(ledger.state.size, 'the private step writes nothing public').to.equal(0);
+      expect(ledger.lastEvent()).to.deep.equal({
+        txId: 'tx000001',
+        name: 'PersonalDataStored',
+        payload: { did: ADA, personalDataHash: stored.personalDataHash },
+      });
+      const doc = await ledger.submit(cityRegistrar, (ctx) =>
+        contract.RegisterPerson(ctx, 'ada', stored.personalDataHash),
+      );
       expect(doc).to.deep.include({ did: ADA, didType: 'person', controller: 'CityMSP', status: 'active' });
-      expect(doc.person!.personalDataHash).to.match(/^[0-9a-f]{64}$/);
+      expect(doc.person!.personalDataHash).to.equal(stored.personalDataHash);
       const publicBytes = [...ledger.state.values()].map((v) => v.toString()).join('');
       expect(publicBytes).to.not.include('Ada').and.not.include('Main Street').and.not.include('1990');
-      const stored = ledger.privateData.get('CityPersonalData')!;
-      expect([...stored.values()][0].toString()).to.equal(
+      const bytes = [...ledger.privateData.get('CityPersonalData')!.values()][0];
+      expect(bytes.toString()).to.equal(
         '{"address":"1 Main Street","birthDate":"1990-12-10","name":"Ada Lovelace","salt":"' +
           adaData.salt +
           '"}',
       );
+      expect(createHash('sha256').update(bytes).digest('hex')).to.equal(stored.personalDataHash);
       expect(ledger.lastEvent()).to.deep.equal({
-        txId: 'tx000001',
+        txId: 'tx000002',
         name: 'DidRegistered',
-        payload: { did: ADA, didType: 'person', controller: 'CityMSP', created: '2025-01-01T00:00:01.000Z' },
+        payload: { did: ADA, didType: 'person', controller: 'CityMSP', created: '2025-01-01T00:00:02.000Z' },
       });
     });
 
-    it('lets only CityMSP registrars register persons', async () => {
+    it('lets only CityMSP registrars store personal data and register persons', async () => {
       const ledger = ledgerAt();
       for (const caller of [utilityRegistrar, citizen, cityOperator, auditor]) {
-        const message = await submitFails(ledger, { ...caller, transient: { person: adaData } }, (ctx) =>
-          contract.RegisterPerson(ctx, 'ada'),
-        );
-        expect(message).to.match(/^ACCESS_DENIED: .* may not register a person/);
+        expect(
+          await submitFails(ledger, { ...caller, transient: { person: adaData } }, (ctx) =>
+            contract.StorePersonalData(ctx, ADA),
+          ),
+        ).to.match(/^ACCESS_DENIED: .* may not store personal data/);
+        expect(
+          await submitFails(ledger, caller, (ctx) => contract.RegisterPerson(ctx, 'ada', 'ab'.repeat(32))),
+        ).to.match(/^ACCESS_DENIED: .* may not register a person/);
       }
     });
 
     it('requires the personal data as transient data, complete and well-formed', async () => {
       const ledger = ledgerAt();
-      expect(await submitFails(ledger, cityRegistrar, (ctx) => contract.RegisterPerson(ctx, 'ada'))).to.equal(
+      expect(
+        await submitFails(ledger, cityRegistrar, (ctx) => contract.StorePersonalData(ctx, ADA)),
+      ).to.equal(
         'INVALID_ARGUMENT: transient.person: personal data must be passed as transient data, never as an argument',
       );
       const cases: [object, RegExp][] = [
@@ -120,20 +146,63 @@ describe('IdentityContract', () => {
         [{ ...adaData, name: '' }, /^INVALID_ARGUMENT: transient.person.name: must not be empty/],
       ];
       for (const [data, expected] of cases) {
-        expect(await failure(registerAda(ledger, data))).to.match(expected);
+        expect(await failure(storePersonalData(ledger, ADA, data))).to.match(expected);
       }
       expect(ledger.state.size).to.equal(0);
+      expect(ledger.privateData.size).to.equal(0);
+    });
+
+    it('refuses transient data on the public steps, whose endorsers are outside the collection', async () => {
+      const ledger = ledgerAt();
+      const { personalDataHash } = await storePersonalData(ledger, ADA);
+      expect(
+        await submitFails(ledger, { ...cityRegistrar, transient: { person: adaData } }, (ctx) =>
+          contract.RegisterPerson(ctx, 'ada', personalDataHash),
+        ),
+      ).to.match(/^INVALID_ARGUMENT: transient.person: RegisterPerson takes no transient data/);
+      await ledger.submit(cityRegistrar, (ctx) => contract.RegisterPerson(ctx, 'ada', personalDataHash));
+      expect(
+        await submitFails(ledger, { ...cityRegistrar, transient: { person: adaData } }, (ctx) =>
+          contract.UpdatePersonalData(ctx, ADA, personalDataHash),
+        ),
+      ).to.match(/^INVALID_ARGUMENT: transient.person: UpdatePersonalData takes no transient data/);
+    });
+
+    it('registers a person only with the hash of the personal data stored for that DID', async () => {
+      const ledger = ledgerAt();
+      expect(
+        await submitFails(ledger, cityRegistrar, (ctx) =>
+          contract.RegisterPerson(ctx, 'ada', 'ab'.repeat(32)),
+        ),
+      ).to.equal(
+        `CONFLICT: no personal data of ${ADA} is stored in CityPersonalData; call StorePersonalData first`,
+      );
+      const first = await storePersonalData(ledger, ADA);
+      const second = await storePersonalData(ledger, ADA, { ...adaData, address: '3 Other Street' });
+      expect(
+        await submitFails(ledger, cityRegistrar, (ctx) =>
+          contract.RegisterPerson(ctx, 'ada', first.personalDataHash),
+        ),
+      ).to.equal(
+        `CONFLICT: personalDataHash ${first.personalDataHash} is not the hash of the personal data stored for ${ADA} (${second.personalDataHash}); it was replaced since`,
+      );
+      for (const hash of ['', 'xyz', 'AB'.repeat(31)]) {
+        expect(
+          await submitFails(ledger, cityRegistrar, (ctx) => contract.RegisterPerson(ctx, 'ada', hash)),
+        ).to.match(/^INVALID_ARGUMENT: personalDataHash: /);
+      }
     });
 
     it('refuses ids that could inject into composite keys', async () => {
       const ledger = ledgerAt();
       for (const id of ['a\u0000b', 'a\u0001', 'a:b', '', 'x'.repeat(129)]) {
         const message = await failure(
-          ledger.submit({ ...cityRegistrar, transient: { person: adaData } }, (ctx) =>
-            contract.RegisterPerson(ctx, id),
-          ),
+          ledger.submit(cityRegistrar, (ctx) => contract.RegisterPerson(ctx, id, 'ab'.repeat(32))),
         );
         expect(message).to.match(/^INVALID_ARGUMENT: id: /);
+        expect(await failure(storePersonalData(ledger, `did:cityledger:energy:${id}`))).to.match(
+          /^INVALID_ARGUMENT: did: /,
+        );
       }
     });
 
@@ -165,6 +234,21 @@ describe('IdentityContract', () => {
       ).to.equal(`NOT_FOUND: personal data of ${ADA} is not on this peer`);
     });
 
+    it("answers NOT_FOUND when a peer outside the collection fails the read with Fabric's message", async () => {
+      const ledger = ledgerAt();
+      await registerAda(ledger);
+      const fabricRefusal =
+        'GET_STATE failed: transaction ID: 3f1c: private data matching public hash version is not available. ' +
+        'Public hash version = {BlockNum: 5, TxNum: 0}, Private data version = <nil>';
+      const message = await failure(
+        ledger.evaluate(cityRegistrar, (ctx) => {
+          (ctx.stub.getPrivateData as unknown as SinonStub).rejects(new Error(fabricRefusal));
+          return contract.ReadPersonalData(ctx, ADA);
+        }),
+      );
+      expect(message).to.equal(`NOT_FOUND: personal data of ${ADA} is not on this peer`);
+    });
+
     it('lets anyone check a claimed personal data blob against the public hash', async () => {
       const ledger = ledgerAt();
       await registerAda(ledger);
@@ -192,18 +276,35 @@ describe('IdentityContract', () => {
       ).to.match(/^INVALID_ARGUMENT: personalDataJson: is not valid JSON/);
     });
 
-    it('replaces the personal data and its hash on update', async () => {
+    it('replaces the personal data, then records its hash on update', async () => {
       const ledger = ledgerAt();
       const before = await registerAda(ledger);
       const moved = { ...adaData, address: '2 Harbour Road' };
-      const after = await ledger.submit({ ...cityRegistrar, transient: { person: moved } }, (ctx) =>
-        contract.UpdatePersonalData(ctx, ADA),
+      const stored = await storePersonalData(ledger, ADA, moved);
+      expect(
+        (await ledger.evaluate(cityRegistrar, (ctx) => contract.GetDid(ctx, ADA))).person!.personalDataHash,
+        'the public record changes only with UpdatePersonalData',
+      ).to.equal(before.person!.personalDataHash);
+      const after = await ledger.submit(cityRegistrar, (ctx) =>
+        contract.UpdatePersonalData(ctx, ADA, stored.personalDataHash),
       );
+      expect(after.person!.personalDataHash).to.equal(stored.personalDataHash);
       expect(after.person!.personalDataHash).to.not.equal(before.person!.personalDataHash);
       expect(
         await ledger.evaluate(cityRegistrar, (ctx) => contract.ReadPersonalData(ctx, ADA)),
       ).to.deep.equal(moved);
       expect(ledger.lastEvent()!.name).to.equal('PersonalDataUpdated');
+    });
+
+    it('stores personal data only for a new DID or an active person', async () => {
+      const ledger = ledgerAt();
+      await registerUtility(ledger);
+      expect(await failure(storePersonalData(ledger, UTILITY))).to.equal(
+        `NOT_FOUND: ${UTILITY} is a organisation, not a person`,
+      );
+      await registerAda(ledger);
+      await ledger.submit(cityRegistrar, (ctx) => contract.DeactivateDid(ctx, ADA, 'moved away'));
+      expect(await failure(storePersonalData(ledger, ADA))).to.equal(`CONFLICT: ${ADA} is deactivated`);
     });
   });
 
@@ -545,11 +646,11 @@ describe('IdentityContract', () => {
         credentialType: 'resident',
         subjectDid: ADA,
         issuerMsp: 'CityMSP',
-        validFrom: '2025-01-01T00:00:02.000Z',
+        validFrom: '2025-01-01T00:00:03.000Z',
         validUntil: '2026-01-01T00:00:00.000Z',
         claims: { district: 'north' },
         status: 'active',
-        issuedAt: '2025-01-01T00:00:02.000Z',
+        issuedAt: '2025-01-01T00:00:03.000Z',
       });
       expect(ledger.lastEvent()!).to.deep.include({
         name: 'CredentialIssued',
@@ -558,7 +659,7 @@ describe('IdentityContract', () => {
           credentialType: 'resident',
           subjectDid: ADA,
           issuerMsp: 'CityMSP',
-          validFrom: '2025-01-01T00:00:02.000Z',
+          validFrom: '2025-01-01T00:00:03.000Z',
           validUntil: '2026-01-01T00:00:00.000Z',
         },
       });
@@ -597,7 +698,7 @@ describe('IdentityContract', () => {
       );
       expect(
         await failure(issue(ledger, cityRegistrar, 'resident', { until: '2024-01-01T00:00:00Z' })),
-      ).to.equal('INVALID_ARGUMENT: validUntil: must be after validFrom (2025-01-01T00:00:05.000Z)');
+      ).to.equal('INVALID_ARGUMENT: validUntil: must be after validFrom (2025-01-01T00:00:06.000Z)');
       expect(await failure(issue(ledger, cityRegistrar, 'resident', { from: 'soon' }))).to.match(
         /^INVALID_ARGUMENT: validFrom:/,
       );
@@ -669,7 +770,7 @@ describe('IdentityContract', () => {
       expect(revoked).to.deep.include({
         status: 'revoked',
         revocationReason: 'contract ended',
-        revokedAt: '2025-01-01T00:00:05.000Z',
+        revokedAt: '2025-01-01T00:00:06.000Z',
       });
       expect(ledger.lastEvent()!).to.deep.include({
         name: 'CredentialRevoked',
@@ -677,7 +778,7 @@ describe('IdentityContract', () => {
           credentialId: 'prosumer-1',
           credentialType: 'prosumer',
           subjectDid: ADA,
-          revokedAt: '2025-01-01T00:00:05.000Z',
+          revokedAt: '2025-01-01T00:00:06.000Z',
           reason: 'contract ended',
         },
       });
@@ -725,8 +826,8 @@ describe('IdentityContract', () => {
         contract.GetCredentialHistory(ctx, 'resident-1'),
       );
       expect(history.map((h) => [h.txId, h.value!.status])).to.deep.equal([
-        ['tx000004', 'revoked'],
-        ['tx000002', 'active'],
+        ['tx000005', 'revoked'],
+        ['tx000003', 'active'],
       ]);
       expect(
         (await ledger.evaluate(auditor, (ctx) => contract.GetCredential(ctx, 'eligible-voter-1'))).status,

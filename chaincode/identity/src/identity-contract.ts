@@ -22,6 +22,7 @@ import {
   parseOptionalIsoTimestamp,
   parseOptionalString,
   parseP256PublicKeyPem,
+  parseSha256Hex,
   parseString,
   putIndex,
   putJson,
@@ -39,6 +40,8 @@ import {
   personalDataBytes,
   personalDataFromTransient,
   personalDataHash,
+  readPrivateDataOnThisPeer,
+  refuseTransientData,
 } from './personal-data';
 import {
   CITY_REGISTRAR,
@@ -64,6 +67,7 @@ import {
   DidValidity,
   PersonalData,
   PersonalDataCheck,
+  StoredPersonalData,
   VerificationKey,
   type DidType,
 } from './records';
@@ -93,14 +97,47 @@ export class IdentityContract extends Contract {
 
   // ---------------------------------------------------------------- persons
 
-  /** Registers a citizen; personal data comes as transient `person` and stays in CityPersonalData. */
+  /**
+   * The private half of registering or updating a citizen: writes transient `person` to
+   * CityPersonalData and nothing public, so the collection's own endorsement policy (City's peer)
+   * is all it needs and the data never reaches an endorser outside the collection. RegisterPerson
+   * or UpdatePersonalData then records the returned hash on the public DID document.
+   */
+  @Transaction()
+  @Returns('StoredPersonalData')
+  async StorePersonalData(ctx: Context, did: string): Promise<StoredPersonalData> {
+    requireCaller(ctx, CITY_REGISTRAR, 'store personal data');
+    const parsed = parseDid('did', did, { channel: ctx.stub.getChannelID() });
+    const personal = personalDataFromTransient(ctx);
+    const existing = await getJson<DidDocument>(ctx, this.didKey(ctx, parsed.did));
+    if (existing) {
+      this.requireType(existing, 'person');
+      this.requireActive(existing);
+    }
+    const hash = personalDataHash(personal);
+    await ctx.stub.putPrivateData(
+      PERSONAL_DATA_COLLECTION,
+      this.personKey(ctx, parsed.did),
+      personalDataBytes(personal),
+    );
+    emitEvent(ctx, 'PersonalDataStored', { did: parsed.did, personalDataHash: hash });
+    return { did: parsed.did, personalDataHash: hash };
+  }
+
+  /**
+   * Registers a citizen whose personal data StorePersonalData has stored: checks through the
+   * collection's on-ledger hash (readable on every peer) that `personalDataHash` is what is stored,
+   * and records it. Takes no transient data: its endorsers include organisations outside the collection.
+   */
   @Transaction()
   @Returns('DidDocument')
-  async RegisterPerson(ctx: Context, id: string): Promise<DidDocument> {
+  async RegisterPerson(ctx: Context, id: string, personalDataHash: string): Promise<DidDocument> {
     const caller = requireCaller(ctx, CITY_REGISTRAR, 'register a person');
     const did = this.newDid(ctx, id);
-    const personal = personalDataFromTransient(ctx);
+    const hash = parseSha256Hex('personalDataHash', personalDataHash);
+    refuseTransientData(ctx, 'RegisterPerson');
     await this.requireNewDid(ctx, did);
+    await this.requireStoredHash(ctx, did, hash);
     const now = txTimeIso(ctx);
     const doc: DidDocument = {
       did,
@@ -110,39 +147,27 @@ export class IdentityContract extends Contract {
       verificationKeys: [],
       created: now,
       updated: now,
-      person: { personalDataHash: personalDataHash(personal) },
+      person: { personalDataHash: hash },
     };
-    await ctx.stub.putPrivateData(
-      PERSONAL_DATA_COLLECTION,
-      this.personKey(ctx, did),
-      personalDataBytes(personal),
-    );
     await this.writeNewDid(ctx, doc);
     emitEvent(ctx, 'DidRegistered', { did, didType: 'person', controller: doc.controller, created: now });
     return doc;
   }
 
-  /** Replaces a citizen's personal data (transient `person`) and its public hash. */
+  /** Records the hash of a citizen's personal data that StorePersonalData replaced. */
   @Transaction()
   @Returns('DidDocument')
-  async UpdatePersonalData(ctx: Context, did: string): Promise<DidDocument> {
+  async UpdatePersonalData(ctx: Context, did: string, personalDataHash: string): Promise<DidDocument> {
     requireCaller(ctx, CITY_REGISTRAR, 'update personal data');
     const parsed = parseDid('did', did, { channel: ctx.stub.getChannelID() });
-    const personal = personalDataFromTransient(ctx);
+    const hash = parseSha256Hex('personalDataHash', personalDataHash);
+    refuseTransientData(ctx, 'UpdatePersonalData');
     const doc = await this.requireDid(ctx, parsed.did);
     this.requireType(doc, 'person');
     this.requireActive(doc);
+    await this.requireStoredHash(ctx, doc.did, hash);
     const now = txTimeIso(ctx);
-    const updated: DidDocument = {
-      ...doc,
-      person: { personalDataHash: personalDataHash(personal) },
-      updated: now,
-    };
-    await ctx.stub.putPrivateData(
-      PERSONAL_DATA_COLLECTION,
-      this.personKey(ctx, doc.did),
-      personalDataBytes(personal),
-    );
+    const updated: DidDocument = { ...doc, person: { personalDataHash: hash }, updated: now };
     await putJson(ctx, this.didKey(ctx, doc.did), updated);
     emitEvent(ctx, 'PersonalDataUpdated', { did: doc.did, updated: now });
     return updated;
@@ -156,7 +181,11 @@ export class IdentityContract extends Contract {
     const parsed = parseDid('did', did);
     const doc = await this.requireDid(ctx, parsed.did);
     this.requireType(doc, 'person');
-    const bytes = await ctx.stub.getPrivateData(PERSONAL_DATA_COLLECTION, this.personKey(ctx, doc.did));
+    const bytes = await readPrivateDataOnThisPeer(
+      ctx,
+      PERSONAL_DATA_COLLECTION,
+      this.personKey(ctx, doc.did),
+    );
     if (!bytes || bytes.length === 0) {
       throw new NotFoundError(`personal data of ${doc.did} is not on this peer`);
     }
@@ -656,6 +685,22 @@ export class IdentityContract extends Contract {
   private async requireNewDid(ctx: Context, did: string): Promise<void> {
     if (await keyExists(ctx, this.didKey(ctx, did))) {
       throw new ConflictError(`${did} already exists`);
+    }
+  }
+
+  /** The collection's on-ledger hash of the person's data must be `expected` (what the caller stored). */
+  private async requireStoredHash(ctx: Context, did: string, expected: string): Promise<void> {
+    const stored = await ctx.stub.getPrivateDataHash(PERSONAL_DATA_COLLECTION, this.personKey(ctx, did));
+    if (!stored || stored.length === 0) {
+      throw new ConflictError(
+        `no personal data of ${did} is stored in ${PERSONAL_DATA_COLLECTION}; call StorePersonalData first`,
+      );
+    }
+    const storedHex = Buffer.from(stored).toString('hex');
+    if (storedHex !== expected) {
+      throw new ConflictError(
+        `personalDataHash ${expected} is not the hash of the personal data stored for ${did} (${storedHex}); it was replaced since`,
+      );
     }
   }
 

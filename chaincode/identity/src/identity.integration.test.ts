@@ -10,6 +10,7 @@ import { EndorseError, type CommittedBlock, type EmbeddedNetwork, type Signer } 
 import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/dist/embedded/testing';
 import { expect } from 'chai';
 import { contracts } from './index';
+import { registerPersonOnNetwork } from './testing';
 import type { Credential, CredentialValidity, DidDocument, PersonalData, VerificationKey } from './records';
 
 const CIVIC = 'civic';
@@ -70,8 +71,8 @@ describe('identity chaincode on the embedded consortium network', () => {
     JSON.parse(
       (await network.evaluate(user, { channel, chaincode: 'identity', function: fn, args })).toString(),
     ) as T;
-  const registerPerson = async (channel: string, id: string, data: PersonalData) =>
-    submit(cityRegistrar, channel, 'RegisterPerson', [id], { person: JSON.stringify(data) });
+  const registerPerson = (channel: string, id: string, data: PersonalData) =>
+    registerPersonOnNetwork(network, cityRegistrar, channel, id, data);
   const eventOf = async (txId: string): Promise<ChaincodeEventSeen> => {
     for (let i = 0; i < 100 && !events.has(txId); i++) await sleep(10);
     const event = events.get(txId);
@@ -110,12 +111,42 @@ describe('identity chaincode on the embedded consortium network', () => {
   describe('personal data', () => {
     const ada = personalData('Ada Lovelace');
     let did: string;
-    let blockNumber: number;
+    let storedIn: { txId: string; blockNumber: number };
+    let registeredIn: { txId: string; blockNumber: number };
 
     before(async () => {
       const result = await registerPerson(CIVIC, 'ada', ada);
       did = (JSON.parse(result.result.toString()) as DidDocument).did;
-      blockNumber = result.blockNumber;
+      storedIn = result.stored;
+      registeredIn = result;
+    });
+
+    it("has the private step endorsed by City's peer alone and the public DID by a majority", async () => {
+      const stored = await network.getTransaction(CIVIC, storedIn.txId);
+      expect(stored?.validationCodeName).to.equal('VALID');
+      expect(stored?.endorsements.map((e) => e.mspId)).to.deep.equal(['CityMSP']);
+      expect(stored?.readWriteSet?.every((ns) => ns.writes.length === 0)).to.equal(true);
+      const registered = await network.getTransaction(CIVIC, registeredIn.txId);
+      expect(registered?.validationCodeName).to.equal('VALID');
+      expect(registered?.endorsements.map((e) => e.mspId))
+        .to.have.length(2)
+        .and.include('CityMSP');
+    });
+
+    it('refuses transient data on the public step before it reaches an organisation outside the collection', async () => {
+      const height = network.height(CIVIC);
+      const error = await rejectionOf(
+        submit(cityRegistrar, CIVIC, 'RegisterPerson', ['eve', 'ab'.repeat(32)], {
+          person: JSON.stringify(personalData('Eve')),
+        }),
+      );
+      expect((error as unknown as EndorseError).chaincodeMessage).to.match(
+        /^INVALID_ARGUMENT: transient.person: RegisterPerson takes no transient data/,
+      );
+      expect((error as unknown as EndorseError).details)
+        .to.have.length(1)
+        .and.match(/peer0\.city\./);
+      expect(network.height(CIVIC)).to.equal(height);
     });
 
     it('gives a City registrar the full personal data from a City peer', async () => {
@@ -174,7 +205,7 @@ describe('identity chaincode on the embedded consortium network', () => {
       }
     });
 
-    it('finds no personal data on a peer of an organisation outside the collection', async () => {
+    it('answers NOT_FOUND on a peer outside the collection, whose read fails as on Fabric', async () => {
       const error = await rejectionOf(
         network.endorse(
           cityRegistrar,
@@ -188,11 +219,14 @@ describe('identity chaincode on the embedded consortium network', () => {
     });
 
     it('never writes the personal data into a block', async () => {
-      const bytes = Buffer.from((await network.getBlock(CIVIC, blockNumber))!.serializeBinary());
-      for (const value of [ada.name, ada.address, ada.salt, ada.birthDate]) {
-        expect(bytes.includes(value), value).to.equal(false);
+      for (const { blockNumber } of [storedIn, registeredIn]) {
+        const bytes = Buffer.from((await network.getBlock(CIVIC, blockNumber))!.serializeBinary());
+        for (const value of [ada.name, ada.address, ada.salt, ada.birthDate]) {
+          expect(bytes.includes(value), value).to.equal(false);
+        }
       }
-      expect(bytes.includes(createHash('sha256').update(canonicalJson(ada)).digest())).to.equal(true);
+      const stored = Buffer.from((await network.getBlock(CIVIC, storedIn.blockNumber))!.serializeBinary());
+      expect(stored.includes(createHash('sha256').update(canonicalJson(ada)).digest())).to.equal(true);
     });
   });
 
@@ -352,16 +386,24 @@ describe('identity chaincode on the embedded consortium network', () => {
     });
 
     it('refuses a UtilityMSP registrar who tries to register a person', async () => {
-      await expectAccessDenied(utilityRegistrar, ENERGY, 'RegisterPerson', ['utility-person'], {
-        person: JSON.stringify(personalData('Dorothy Vaughan')),
-      });
+      await expectAccessDenied(
+        utilityRegistrar,
+        ENERGY,
+        'StorePersonalData',
+        ['did:cityledger:energy:dorothy'],
+        {
+          person: JSON.stringify(personalData('Dorothy Vaughan')),
+        },
+      );
+      await expectAccessDenied(utilityRegistrar, ENERGY, 'RegisterPerson', ['dorothy', 'ab'.repeat(32)]);
     });
 
     it('refuses every write of the auditor', async () => {
       await expectAccessDenied(auditor, CIVIC, 'RegisterOrganisation', ['audit-org', 'Auditor', '']);
-      await expectAccessDenied(auditor, ENERGY, 'RegisterPerson', ['audited'], {
+      await expectAccessDenied(auditor, ENERGY, 'StorePersonalData', ['did:cityledger:energy:audited'], {
         person: JSON.stringify(personalData('Annie Easley')),
       });
+      await expectAccessDenied(auditor, ENERGY, 'RegisterPerson', ['audited', 'ab'.repeat(32)]);
       await expectAccessDenied(auditor, ENERGY, 'RegisterDevice', [
         'meter-by-auditor',
         'smart-meter',

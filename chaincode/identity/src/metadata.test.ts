@@ -8,7 +8,9 @@ describe('identity contract metadata', () => {
     const transactions = metadata.contracts.identity.transactions;
     const names = transactions.map((t) => t.name);
     expect(names).to.include.members([
+      'StorePersonalData',
       'RegisterPerson',
+      'UpdatePersonalData',
       'RegisterOrganisation',
       'RegisterDevice',
       'RotateDeviceKey',

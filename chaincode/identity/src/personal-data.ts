@@ -13,7 +13,7 @@ import {
   parseString,
 } from '@cityledger/chaincode-common';
 import type { Context } from 'fabric-contract-api';
-import { PERSON_TRANSIENT_KEY } from './policy';
+import { PERSON_TRANSIENT_KEY, PERSONAL_DATA_COLLECTION } from './policy';
 import type { PersonalData } from './records';
 
 const SALT_PATTERN = /^[0-9a-f]{32,128}$/;
@@ -53,4 +53,38 @@ export function personalDataBytes(data: PersonalData): Buffer {
 
 export function personalDataHash(data: PersonalData): string {
   return createHash('sha256').update(personalDataBytes(data)).digest('hex');
+}
+
+/**
+ * A transaction endorsed by organisations outside CityPersonalData must carry no transient data:
+ * every endorser receives the whole proposal, transient map included.
+ */
+export function refuseTransientData(ctx: Context, transaction: string): void {
+  const keys = [...ctx.stub.getTransient().keys()];
+  if (keys.length > 0) {
+    throw new InvalidArgumentError(
+      `transient.${keys[0]}`,
+      `${transaction} takes no transient data: organisations outside ${PERSONAL_DATA_COLLECTION} endorse it; store personal data with StorePersonalData first`,
+    );
+  }
+}
+
+/**
+ * Fabric's wording when a peer holds the collection's hash but not the value (a peer outside the
+ * collection, or one that has not received the data yet): the stub call fails with it.
+ */
+const PRIVATE_DATA_UNAVAILABLE = /private data matching public hash version is not available/;
+
+/** The private value on this peer, or undefined when this peer does not hold it. */
+export async function readPrivateDataOnThisPeer(
+  ctx: Context,
+  collection: string,
+  key: string,
+): Promise<Uint8Array | undefined> {
+  try {
+    return await ctx.stub.getPrivateData(collection, key);
+  } catch (error) {
+    if (PRIVATE_DATA_UNAVAILABLE.test((error as Error).message)) return undefined;
+    throw error;
+  }
 }

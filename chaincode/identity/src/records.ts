@@ -99,6 +99,14 @@ export class PersonalDataCheck {
   @Property() matches!: boolean;
 }
 
+/** What StorePersonalData wrote: the hash RegisterPerson / UpdatePersonalData then record publicly. */
+@DataType()
+export class StoredPersonalData {
+  @Property() did!: string;
+  /** SHA-256 (hex) of the stored bytes, equal to the collection's on-ledger hash. */
+  @Property() personalDataHash!: string;
+}
+
 @DataType()
 export class Credential {
   @Property() credentialId!: string;

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '@cityledger/chaincode-common';
 import { contracts as identityContracts } from '@cityledger/chaincode-identity';
+import { registerPersonOnNetwork } from '@cityledger/chaincode-identity/dist/testing';
 import {
   CommitError,
   EndorseError,
@@ -137,13 +138,11 @@ describe('land-registry chaincode on the embedded consortium network', () => {
       });
     await Promise.all(
       ['alice', 'bob', 'carol', 'dave'].map(async (name) => {
-        await identity(registrar, 'RegisterPerson', [name], {
-          person: JSON.stringify({
-            name,
-            birthDate: '1980-01-01',
-            address: `${name} lane 1`,
-            salt: sha256(`salt of ${name}`),
-          }),
+        await registerPersonOnNetwork(network, registrar, CIVIC, name, {
+          name,
+          birthDate: '1980-01-01',
+          address: `${name} lane 1`,
+          salt: sha256(`salt of ${name}`),
         });
         await identity(registrar, 'IssueCredential', [
           `resident-${name}`,

@@ -8,6 +8,7 @@ import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '@cityledger/chaincode-common';
 import { contracts as identityContracts } from '@cityledger/chaincode-identity';
+import { registerPersonOnNetwork } from '@cityledger/chaincode-identity/dist/testing';
 import {
   CommitError,
   EndorseError,
@@ -195,13 +196,7 @@ describe('voting chaincode on the embedded consortium network', function () {
 
     // Citizens on the identity chaincode; all but 'outsider' hold an eligible-voter credential.
     for (const name of [...VOTERS, 'outsider']) {
-      await network.submit(cityRegistrar, {
-        channel: CIVIC,
-        chaincode: 'identity',
-        function: 'RegisterPerson',
-        args: [name],
-        transient: { person: JSON.stringify(personalData(name)) },
-      });
+      await registerPersonOnNetwork(network, cityRegistrar, CIVIC, name, personalData(name));
     }
     for (const name of VOTERS) {
       await network.submit(cityRegistrar, {
@@ -538,11 +533,25 @@ describe('voting chaincode on the embedded consortium network', function () {
     before(async () => {
       // Register the 30 citizens and give each an eligible-voter credential: independent keys, so
       // each step is endorsed for everyone first and then ordered all at once.
-      const endorsedRegistrations = await Promise.all(
+      const endorsedPersonalData = await Promise.all(
         CROWD.map((name) =>
           network.endorse(
             cityRegistrar,
-            identityRequest('RegisterPerson', [name], { person: JSON.stringify(personalData(name)) }),
+            identityRequest('StorePersonalData', [didOf(name)], {
+              person: JSON.stringify(personalData(name)),
+            }),
+          ),
+        ),
+      );
+      const stored = await Promise.all(endorsedPersonalData.map((e) => network.submitEndorsed(e)));
+      const endorsedRegistrations = await Promise.all(
+        CROWD.map((name, i) =>
+          network.endorse(
+            cityRegistrar,
+            identityRequest('RegisterPerson', [
+              name,
+              (JSON.parse(stored[i]!.result.toString()) as { personalDataHash: string }).personalDataHash,
+            ]),
           ),
         ),
       );

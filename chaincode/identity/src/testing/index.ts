@@ -1,0 +1,1 @@
+export { registerPersonOnNetwork } from './register-person';
