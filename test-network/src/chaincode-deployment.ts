@@ -5,7 +5,7 @@ import {
   type ChaincodeDefinition,
   type ChannelDefinition,
 } from '@cityledger/network';
-import { buildCcaasPackage } from './chaincode-package/ccaas-package';
+import { buildCcaasPackage } from './chaincode-package';
 import type { FabricCommands } from './fabric-commands';
 import type { FabricTestNetwork } from './fabric-test-network';
 import { type ChaincodeServerLayout, type PeerLayout, endpointOf } from './network-layout';
@@ -72,7 +72,7 @@ async function installPackage(
   const version = versionOf(network, server.chaincode);
   const directory = join(network.layout.packagesDir, server.mspId);
   mkdirSync(directory, { recursive: true });
-  const { file } = await buildCcaasPackage({
+  const { file, packageId } = await buildCcaasPackage({
     chaincode: server.chaincode,
     label: `${server.chaincode}_${version}`,
     address: endpointOf(server),
@@ -143,10 +143,13 @@ function startChaincodeServer(
   });
 }
 
-/** The approve/commit arguments that carry the endorsement policy and collections. */
-function definitionArgs(
-  network: FabricTestNetwork,
-  channel: ChannelDefinition,
+/**
+ * The approve/commit arguments that carry the endorsement policy and the collections (written to
+ * `<configDir>/collections-<channel>-<chaincode>.json`, the form `--collections-config` reads).
+ */
+export function chaincodeDefinitionArgs(
+  configDir: string,
+  channel: string,
   chaincode: ChaincodeDefinition,
   sequence: number,
 ): string[] {
@@ -159,7 +162,7 @@ function definitionArgs(
         : unsupported(chaincode.endorsementPolicy);
   const args = [
     '-C',
-    channel.name,
+    channel,
     '-n',
     chaincode.name,
     '-v',
@@ -169,7 +172,8 @@ function definitionArgs(
     ...policyArgs,
   ];
   if (chaincode.collections.length > 0) {
-    const file = join(network.layout.configDir, `collections-${channel.name}-${chaincode.name}.json`);
+    const file = join(configDir, `collections-${channel}-${chaincode.name}.json`);
+    mkdirSync(configDir, { recursive: true });
     writeFileSync(
       file,
       JSON.stringify(
@@ -209,7 +213,7 @@ async function commitDefinition(
   const current = await committedDefinition(commands, members[0], channel.name, chaincode.name);
   if (current && current.version === chaincode.version) return current.sequence;
   const sequence = (current?.sequence ?? 0) + 1;
-  const args = definitionArgs(network, channel, chaincode, sequence);
+  const args = chaincodeDefinitionArgs(network.layout.configDir, channel.name, chaincode, sequence);
   const approved = await approvals(commands, members[0], args);
   for (const mspId of channel.members) {
     const peer = members.find((p) => p.mspId === mspId);

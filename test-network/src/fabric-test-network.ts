@@ -10,6 +10,7 @@ import {
   writeFabricNetworkProfile,
 } from '@cityledger/network';
 import { deployChaincodes } from './chaincode-deployment';
+import { ccaasBuilderPath } from './chaincode-package';
 import { writeConfigtx } from './configtx';
 import { writeConnectionProfiles } from './connection-profiles';
 import { FabricCommands } from './fabric-commands';
@@ -65,7 +66,7 @@ export class FabricTestNetwork {
     this.layout = networkLayout(consortium, resolve(options.workDir), options.basePort);
     this.supervisor = new ProcessSupervisor(this.layout.processesDir, this.layout.logsDir);
     this.log = options.log ?? (() => undefined);
-    this.ccaasBuilderDir = options.ccaasBuilderDir ?? resolve(__dirname, '..', 'builders', 'ccaas');
+    this.ccaasBuilderDir = options.ccaasBuilderDir ?? ccaasBuilderPath();
   }
 
   /** @throws FabricReleaseNotFoundError when no Fabric release is installed. */
@@ -151,7 +152,7 @@ export class FabricTestNetwork {
     for (const peer of this.layout.peers) {
       const dir = writePeerConfig(this.release, crypto.organization(peer.mspId), peer, {
         ccaasBuilderDir: this.ccaasBuilderDir,
-        bootstrapPeers: [],
+        bootstrapPeers: this.layout.peers.filter((p) => p.mspId === peer.mspId && p !== peer).map(endpointOf),
       });
       this.startNode(peer.hostname, this.release.command('peer'), ['node', 'start'], dir);
     }
