@@ -78,9 +78,6 @@ async function installPackage(
     address: endpointOf(server),
     outFile: join(directory, `${server.chaincode}.tar.gz`),
   });
-  const packageId = (
-    await commands.exec('peer', ['lifecycle', 'chaincode', 'calculatepackageid', file])
-  ).trim();
   for (const peer of network.layout.peers.filter((p) => p.mspId === server.mspId)) {
     const installed = await commands.peer(peer, [
       'lifecycle',
