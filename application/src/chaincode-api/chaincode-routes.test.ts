@@ -30,30 +30,54 @@ describe('generic chaincode API', () => {
       (c: { name: string }) => c.name === channel,
     ).height as number;
 
+  /** Both steps of a person's registration through the generic API; answers the second. */
+  const registerPerson = async (id: string, name: string) => {
+    const stored = await submit(registrar, {
+      function: 'StorePersonalData',
+      args: [`did:cityledger:civic:${id}`],
+      transient: { person: personalDataOf(name) },
+    });
+    expect(stored.status, JSON.stringify(stored.body)).to.equal(200);
+    return submit(registrar, { function: 'RegisterPerson', args: [id, stored.body.result.personalDataHash] });
+  };
+
   it('submits a transaction with transient data and answers txId, blockNumber and the parsed result', async () => {
     const id = uniqueId('person');
     const answer = await submit(registrar, {
-      function: 'RegisterPerson',
-      args: [id],
+      function: 'StorePersonalData',
+      args: [`did:cityledger:civic:${id}`],
       transient: { person: personalDataOf('Ada') },
     });
     expect(answer.status).to.equal(200);
     expect(answer.body.txId).to.match(/^[0-9a-f]{64}$/);
     expect(answer.body.blockNumber).to.be.a('number');
-    expect(answer.body.result).to.include({
+    expect(answer.body.result.did).to.equal(`did:cityledger:civic:${id}`);
+    expect(answer.body.result.personalDataHash).to.match(/^[0-9a-f]{64}$/);
+    const registered = await submit(registrar, {
+      function: 'RegisterPerson',
+      args: [id, answer.body.result.personalDataHash],
+    });
+    expect(registered.status).to.equal(200);
+    expect(registered.body.result).to.include({
       did: `did:cityledger:civic:${id}`,
       didType: 'person',
       status: 'active',
     });
   });
 
+  it('answers 400 naming the transient entry when transient data is sent to a step other organisations endorse', async () => {
+    const answer = await submit(registrar, {
+      function: 'RegisterPerson',
+      args: [uniqueId('person'), 'ab'.repeat(32)],
+      transient: { person: personalDataOf('Leak') },
+    });
+    expect(answer.status).to.equal(400);
+    expect(answer.body.error).to.include({ code: 'INVALID_ARGUMENT', field: 'transient.person' });
+  });
+
   it('evaluates a query and parses its JSON result', async () => {
     const id = uniqueId('person');
-    await submit(registrar, {
-      function: 'RegisterPerson',
-      args: [id],
-      transient: { person: personalDataOf('Bo') },
-    });
+    await registerPerson(id, 'Bo');
     const answer = await query(citizen, { function: 'IsDidValid', args: [`did:cityledger:civic:${id}`] });
     expect(answer.status).to.equal(200);
     expect(answer.body).to.deep.equal({ result: { valid: true, didType: 'person', controller: 'CityMSP' } });
@@ -90,8 +114,7 @@ describe('generic chaincode API', () => {
   it('answers 403 when the chaincode refuses the caller’s role (citizen calling a registrar transaction)', async () => {
     const answer = await submit(citizen, {
       function: 'RegisterPerson',
-      args: [uniqueId('person')],
-      transient: { person: personalDataOf('Eve') },
+      args: [uniqueId('person'), 'ab'.repeat(32)],
     });
     expect(answer.status).to.equal(403);
     expect(answer.body.error.code).to.equal('ACCESS_DENIED');
@@ -133,8 +156,7 @@ describe('generic chaincode API', () => {
   it('answers 400 with the chaincode’s field when the chaincode refuses an argument', async () => {
     const answer = await submit(registrar, {
       function: 'RegisterPerson',
-      args: ['bad id!'],
-      transient: { person: personalDataOf('X') },
+      args: ['bad id!', 'ab'.repeat(32)],
     });
     expect(answer.status).to.equal(400);
     expect(answer.body.error.code).to.equal('INVALID_ARGUMENT');
@@ -158,17 +180,12 @@ describe('generic chaincode API', () => {
 
   it('answers 409 CONFLICT for a duplicate, and the failed submission changes neither height nor state', async () => {
     const id = uniqueId('person');
-    const first = await submit(registrar, {
-      function: 'RegisterPerson',
-      args: [id],
-      transient: { person: personalDataOf('Ann') },
-    });
+    const first = await registerPerson(id, 'Ann');
     expect(first.status).to.equal(200);
     const before = await height('civic');
     const duplicate = await submit(registrar, {
       function: 'RegisterPerson',
-      args: [id],
-      transient: { person: personalDataOf('Other') },
+      args: [id, first.body.result.person.personalDataHash],
     });
     expect(duplicate.status).to.equal(409);
     expect(duplicate.body.error.code).to.equal('CONFLICT');

@@ -76,10 +76,15 @@ export class CitySeeder {
     return answer.body.result;
   }
 
+  /** Through the persons route, which stores the personal data (City's peer alone) and then registers the DID. */
   async registerPerson(channel: string, id: string): Promise<string> {
-    await this.submit(this.users.registrar, channel, 'identity', 'RegisterPerson', [id], {
-      person: personalDataOf(id),
+    const answer = await this.gateway.request('POST', `/api/v1/channels/${channel}/persons`, {
+      token: this.users.registrar,
+      body: { id, personalData: personalDataOf(id) },
     });
+    if (answer.status !== 201) {
+      throw new Error(`registering ${id} on ${channel}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
     return `did:cityledger:${channel}:${id}`;
   }
 

@@ -30,6 +30,13 @@ export interface LedgerResourceOperation<P extends AnyObject, Q extends AnyObjec
   /** 201 for creations; default 200. */
   status?: 200 | 201;
   /**
+   * A transaction committed before `call` (submit only), whose record `call` receives as
+   * `prepared`: for a write Fabric needs in two transactions, e.g. private data endorsed by its
+   * collection's members alone, then the public record that refers to it by hash. If `call` then
+   * fails, what `prepare` committed stays.
+   */
+  prepare?(input: { params: z.infer<P>; body: z.infer<B> }): LedgerCall;
+  /**
    * The chaincode call. `clientIdentityId` gives the id chaincode sees for a user of an org on
    * the channel (`ClientIdentity.getID()`), for records bound to a user's certificate.
    */
@@ -38,6 +45,8 @@ export interface LedgerResourceOperation<P extends AnyObject, Q extends AnyObjec
     query: z.infer<Q>;
     body: z.infer<B>;
     clientIdentityId: (mspId: string, userId: string) => Promise<string>;
+    /** The record `prepare`'s transaction returned; undefined without `prepare`. */
+    prepared?: unknown;
   }): LedgerCall | Promise<LedgerCall>;
   /** The URL of a created resource, for the `Location` header. */
   location?(record: unknown, input: { params: z.infer<P>; body: z.infer<B> }): string;
@@ -94,10 +103,16 @@ export class LedgerResources {
         const channel = channelOf(params);
         const clientIdentityId = (mspId: string, userId: string) =>
           invoker.clientIdentityId(caller, channel, mspId, userId);
+        const prepared = operation.prepare
+          ? parseChaincodeResult(
+              (await invoker.submit(caller, { channel, chaincode, ...operation.prepare({ params, body }) }))
+                .result,
+            )
+          : undefined;
         const call = {
           channel,
           chaincode,
-          ...(await operation.call({ params, query, body, clientIdentityId })),
+          ...(await operation.call({ params, query, body, clientIdentityId, prepared })),
         };
         if (operation.mode === 'evaluate') {
           return { body: parseChaincodeResult(await invoker.evaluate(caller, call)) };

@@ -15,27 +15,42 @@ describe('event stream (server-sent events)', () => {
   });
   after(() => gateway.stop());
 
-  const registerPerson = async (id: string) => {
-    const answer = await gateway.request('POST', '/api/v1/channels/civic/persons', {
+  /**
+   * A person's registration is two transactions: the personal data (City's collection), then the
+   * DID. The first is committed here; the returned function commits the second, one block of its own.
+   */
+  const storePersonalData = async (id: string) => {
+    const transactions = '/api/v1/channels/civic/chaincodes/identity/transactions';
+    const stored = await gateway.request('POST', transactions, {
       token: registrar,
-      body: { id, personalData: personalDataOf(id) },
+      body: {
+        function: 'StorePersonalData',
+        args: [`did:cityledger:civic:${id}`],
+        transient: { person: personalDataOf(id) },
+      },
     });
-    expect(answer.status).to.equal(201);
-    return {
-      txId: answer.headers.get('x-transaction-id')!,
-      blockNumber: Number(answer.headers.get('x-block-number')),
+    expect(stored.status).to.equal(200);
+    return async () => {
+      const answer = await gateway.request('POST', transactions, {
+        token: registrar,
+        body: { function: 'RegisterPerson', args: [id, stored.body.result.personalDataHash] },
+      });
+      expect(answer.status).to.equal(200);
+      return { txId: answer.body.txId as string, blockNumber: answer.body.blockNumber as number };
     };
   };
+  const registerPerson = async (id: string) => (await storePersonalData(id))();
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
   it('delivers live chaincode events then the block commit, with resumable ids', async () => {
     const id = uniqueId('live');
+    const register = await storePersonalData(id);
     let committed: { txId: string; blockNumber: number } | undefined;
     const { status, events: received } = await readEvents(
       `${gateway.url}${events}`,
       { headers: auth(auditor), until: (e) => e.some((x) => x.event === 'block') },
       async () => {
-        committed = await registerPerson(id);
+        committed = await register();
       },
     );
     expect(status).to.equal(200);
@@ -57,8 +72,12 @@ describe('event stream (server-sent events)', () => {
   });
 
   it('replays from ?fromBlock and resumes exactly after Last-Event-ID', async () => {
-    const first = await registerPerson(uniqueId('replay'));
-    const second = await registerPerson(uniqueId('replay'));
+    const registrations = [
+      await storePersonalData(uniqueId('replay')),
+      await storePersonalData(uniqueId('replay')),
+    ];
+    const first = await registrations[0]!();
+    const second = await registrations[1]!();
     const replay = await readEvents(`${gateway.url}${events}?fromBlock=${first.blockNumber}`, {
       headers: auth(auditor),
       until: (e) => e.some((x) => x.id === String(second.blockNumber)),

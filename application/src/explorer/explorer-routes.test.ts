@@ -51,8 +51,9 @@ describe('auditor explorer', () => {
       txId: person.txId,
       validationCodeName: 'VALID',
       function: 'RegisterPerson',
-      args: [person.id],
     });
+    expect(answer.body.args[0]).to.equal(person.id);
+    expect(answer.body.args[1]).to.match(/^[0-9a-f]{64}$/);
     expect(answer.body.creator.mspId).to.equal('CityMSP');
     expect(answer.body.creator.subject).to.match(/CN=rita/);
     expect(answer.body.endorsements.map((e: { mspId: string }) => e.mspId))

@@ -125,6 +125,10 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
           return new LedgerFailureError('ENDORSEMENT_FAILED', error.message);
         case 'mismatch':
           return new LedgerFailureError('ENDORSEMENT_MISMATCH', error.message);
+        case 'private-data-distribution':
+          return chaincodeErrorOf(error.message, call?.chaincode ?? '');
+        case 'no-endorsement-plan':
+          return new LedgerFailureError('NO_ENDORSEMENT_PLAN', error.message);
         default:
           return new LedgerFailureError('ENDORSEMENT_FAILED', error.message);
       }

@@ -117,9 +117,15 @@ describe('reliability: auth attacks are refused and change nothing', function ()
       {
         channel: 'civic',
         chaincode: 'identity',
-        function: 'RegisterPerson',
-        args: ['mallory'],
+        function: 'StorePersonalData',
+        args: ['did:cityledger:civic:mallory'],
         transient: { person: JSON.stringify(personalDataOf('M')) },
+      },
+      {
+        channel: 'civic',
+        chaincode: 'identity',
+        function: 'RegisterPerson',
+        args: ['mallory', 'ab'.repeat(32)],
       },
       {
         channel: 'civic',

@@ -160,8 +160,8 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
       'post /api/v1/channels/{channel}/chaincodes/{chaincode}/transactions': {
         token: registrar,
         body: {
-          function: 'RegisterPerson',
-          args: ['carol'],
+          function: 'StorePersonalData',
+          args: ['did:cityledger:civic:carol'],
           transient: { person: personalDataOf('Carol') },
         },
       },
@@ -737,7 +737,11 @@ describe('reliability: bad input gets a clear 4xx and changes nothing', function
       );
       const transient = await gateway.request('POST', `${civic}/chaincodes/identity/transactions`, {
         token: registrar,
-        body: { function: 'RegisterPerson', args: ['dora'], transient: { person: 42 } },
+        body: {
+          function: 'StorePersonalData',
+          args: ['did:cityledger:civic:dora'],
+          transient: { person: 42 },
+        },
       });
       await check('a transient value that is a number', transient, 'transient.person');
       expect(problems).to.deep.equal([]);

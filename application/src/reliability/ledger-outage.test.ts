@@ -33,10 +33,23 @@ describe('reliability: the ledger stopping under load gives 503 and loses nothin
     const submissions = Array.from({ length: 40 }, async (_, i) => {
       await new Promise((resolve) => setTimeout(resolve, i * 15));
       const id = `outage-${i}`;
-      const answer = await gateway.request('POST', `${civic}/chaincodes/identity/transactions`, {
+      // The private step first, then the DID: the answer is the registration's or the first refusal.
+      const transactions = `${civic}/chaincodes/identity/transactions`;
+      const stored = await gateway.request('POST', transactions, {
         token: registrar,
-        body: { function: 'RegisterPerson', args: [id], transient: { person: personalDataOf(id) } },
+        body: {
+          function: 'StorePersonalData',
+          args: [`did:cityledger:civic:${id}`],
+          transient: { person: personalDataOf(id) },
+        },
       });
+      const answer =
+        stored.status !== 200
+          ? stored
+          : await gateway.request('POST', transactions, {
+              token: registrar,
+              body: { function: 'RegisterPerson', args: [id, stored.body.result.personalDataHash] },
+            });
       if (answer.status === 200) committed++;
       outcomes.push({
         id,

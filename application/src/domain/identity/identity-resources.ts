@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channelName, channelParams } from '../../chaincode-api/chaincode-call-schemas';
-import { type DomainModule, pageArgs, pageQuery } from '../ledger-resource';
+import { type DomainModule, type LedgerCall, pageArgs, pageQuery } from '../ledger-resource';
 import {
   credentialParams,
   credentialType,
@@ -18,6 +18,18 @@ import {
 
 const didOf = (channel: string, id: string) => `did:cityledger:${channel}:${id}`;
 
+/**
+ * The private half of a person's registration or update: only City's peer endorses it, so the
+ * personal data reaches no other organisation (docs/contracts/identity.md).
+ */
+function storePersonalData(did: string, data: z.infer<typeof personalData>): LedgerCall {
+  return { function: 'StorePersonalData', args: [did], transient: { person: JSON.stringify(data) } };
+}
+
+function storedHashOf(prepared: unknown): string {
+  return (prepared as { personalDataHash: string }).personalDataHash;
+}
+
 /** Persons, organisations, devices and credentials of the identity chaincode. */
 export const identityResources: DomainModule = {
   chaincode: 'identity',
@@ -28,15 +40,17 @@ export const identityResources: DomainModule = {
       path: '/channels/{channel}/persons',
       summary: 'Register a person (personal data kept private to the City)',
       description:
-        'CityMSP `registrar`. The personal data travels in the transient map; only its salted hash is public.',
+        'CityMSP `registrar`. Two transactions: the personal data travels in the transient map to ' +
+        "the City's collection alone (`StorePersonalData`, endorsed by City's peer), then the DID " +
+        'records its salted hash (`RegisterPerson`, MAJORITY). Only the hash is public.',
       params: channelParams,
       body: registerPersonBody,
       mode: 'submit',
       status: 201,
-      call: ({ body }) => ({
+      prepare: ({ params, body }) => storePersonalData(didOf(params.channel, body.id), body.personalData),
+      call: ({ body, prepared }) => ({
         function: 'RegisterPerson',
-        args: [body.id],
-        transient: { person: JSON.stringify(body.personalData) },
+        args: [body.id, storedHashOf(prepared)],
       }),
       location: (_record, { params, body }) =>
         `/channels/${params.channel}/dids/${didOf(params.channel, body.id)}`,
@@ -46,14 +60,15 @@ export const identityResources: DomainModule = {
       method: 'put',
       path: '/channels/{channel}/persons/{did}/personal-data',
       summary: "Replace a person's personal data",
-      description: 'CityMSP `registrar`.',
+      description:
+        "CityMSP `registrar`. `StorePersonalData` (City's peer alone), then `UpdatePersonalData` records the new hash.",
       params: didParams,
       body: personalData,
       mode: 'submit',
-      call: ({ params, body }) => ({
+      prepare: ({ params, body }) => storePersonalData(params.did, body),
+      call: ({ params, prepared }) => ({
         function: 'UpdatePersonalData',
-        args: [params.did],
-        transient: { person: JSON.stringify(body) },
+        args: [params.did, storedHashOf(prepared)],
       }),
     });
 
