@@ -81,7 +81,7 @@ describe('buildNodePackage', function () {
     for (const line of lines) expect(line).to.match(/^-rw-r--r-- 0\/0 .* (src|META-INF)\//);
   });
 
-  it('starts with fabric-chaincode-node and pins fabric-contract-api, fabric-shim and class-transformer 0.4.0', () => {
+  it('starts with fabric-chaincode-node and pins fabric-contract-api, fabric-shim, class-transformer 0.4.0 and fabric-protos 0.3.7', () => {
     const manifest = JSON.parse(readFileSync(join(code, 'src', 'package.json'), 'utf8'));
     expect(manifest.main).to.equal('index.js');
     expect(manifest.scripts).to.deep.equal({
@@ -92,7 +92,10 @@ describe('buildNodePackage', function () {
     expect(Object.values(manifest.dependencies)).to.satisfy((versions: string[]) =>
       versions.every((v) => /^\d+\.\d+\.\d+$/.test(v)),
     );
-    expect(manifest.overrides).to.deep.equal({ 'class-transformer': '0.4.0' });
+    expect(manifest.overrides).to.deep.equal({
+      'class-transformer': '0.4.0',
+      '@hyperledger/fabric-protos': '0.3.7',
+    });
     expect(manifest.dependencies).not.to.have.property('@cityledger/chaincode-common');
   });
 

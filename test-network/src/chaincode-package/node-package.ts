@@ -39,9 +39,14 @@ export interface NodePackageOptions {
 /**
  * Versions the package pins whatever its dependencies ask for. class-transformer 0.4.1 lacks
  * `classToPlain`, and fabric-contract-api 2.5.8 (asking for ^0.4.0) then fails every transaction
- * that returns an object, GetMetadata included.
+ * that returns an object, GetMetadata included. fabric-protos is the one copy the whole project
+ * runs (the repository root overrides fabric-shim's ^0.2.2 so that the shim and the Fabric Gateway
+ * client share it); the package ships and pins that same version.
  */
-export const PINNED_VERSIONS: Readonly<Record<string, string>> = { 'class-transformer': '0.4.0' };
+export const PINNED_VERSIONS: Readonly<Record<string, string>> = {
+  'class-transformer': '0.4.0',
+  '@hyperledger/fabric-protos': '0.3.7',
+};
 
 /** The scripts a peer (`start`) or a chaincode-as-a-service host (`server`) runs. */
 const SCRIPTS = { start: 'fabric-chaincode-node start', server: 'fabric-chaincode-node server' };
