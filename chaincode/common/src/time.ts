@@ -3,6 +3,7 @@
  * the only clock a contract may read (ESLint forbids Date.now in chaincode).
  */
 import type { Context } from 'fabric-contract-api';
+import { InvalidArgumentError } from './errors';
 
 /** A protobuf Timestamp as the shim hands it out: seconds as a Long, a number or a string. */
 export interface TimestampLike {
@@ -38,4 +39,21 @@ export function txTimeIso(ctx: Context): string {
 
 export function txTimeMillis(ctx: Context): number {
   return timestampToMillis(ctx.stub.getTxTimestamp() as unknown as TimestampLike);
+}
+
+/**
+ * Refuses a transaction timestamped before `earliest` (ISO-8601), a time the ledger has already
+ * recorded for the record the transaction acts on. Peers accept whatever proposal timestamp a
+ * client sets, so this is the bound a contract can put on backdating from its own state; it cannot
+ * stop a timestamp set in the future (docs/security.md). Returns the transaction time.
+ */
+export function requireTxTimeNotBefore(ctx: Context, earliest: string, recorded: string): string {
+  const now = txTimeIso(ctx);
+  if (now < earliest) {
+    throw new InvalidArgumentError(
+      'txTimestamp',
+      `${now} is before ${recorded} (${earliest}); a transaction cannot be timestamped before what the ledger recorded`,
+    );
+  }
+  return now;
 }

@@ -109,6 +109,11 @@ export async function linkMeter(ctx: Context, accountDid: string, meterDid: stri
   const link: MeterLink = { meterDid: meter, accountDid: account, linkedAt: txTimeIso(ctx) };
   await putJson(ctx, keys.meter(ctx, meter), link);
   await putIndex(ctx, keys.meterByAccount(ctx, account, meter));
+  // Only the first link writes the marker, so later links never touch what bids read.
+  const marker = keys.accountMetered(ctx, account);
+  if (!(await keyExists(ctx, marker))) {
+    await putJson(ctx, marker, { accountDid: account, firstMeterDid: meter, since: link.linkedAt });
+  }
   emitEvent(ctx, 'MeterLinked', { ...link });
   return link;
 }
@@ -161,7 +166,13 @@ export async function transferFunds(
   return transfer;
 }
 
-/** Whether the account has at least one meter; reads one index entry only. */
-export function hasLinkedMeter(ctx: Context, accountDid: string): Promise<boolean> {
+/**
+ * Whether the account has at least one meter: a point read of the marker its first link wrote,
+ * so linking further meters never invalidates an order in flight (a range probe of the account's
+ * meter index would: see key-probe.ts). Accounts linked before the marker existed fall back to
+ * that probe.
+ */
+export async function hasLinkedMeter(ctx: Context, accountDid: string): Promise<boolean> {
+  if (await keyExists(ctx, keys.accountMetered(ctx, accountDid))) return true;
   return anyKeyUnder(ctx, KEY.meterByAccount, [accountDid]);
 }

@@ -580,6 +580,35 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
     });
   });
 
+  describe('orders and meter links', () => {
+    it('commits a bid in flight while a second meter is linked to its account (no phantom read)', async () => {
+      const length = MARKET.intervalMinutes * MINUTE;
+      const later = new Date(Math.ceil((Date.now() + 90 * MINUTE) / length) * length).toISOString();
+      const bid = await network.endorse(
+        holderOf('ada'),
+        request('PlaceBuyBid', ['B-in-flight', did('ada'), later, '1000', '20']),
+      );
+      // A DID that sorts before ada's first meter, inside the account's meter index range.
+      const second = new Meter(did('meter-a-second'));
+      await identity(operator, 'RegisterDevice', [
+        'meter-a-second',
+        'smart-meter',
+        did('ada'),
+        second.publicKeyPem,
+        '["import_wh","export_wh"]',
+        'meters',
+      ]);
+      const link = await submit(operator, 'LinkMeter', [did('ada'), second.did]);
+      const linkTx = await network.getTransaction(ENERGY, link.txId);
+      expect(
+        linkTx?.readWriteSet?.flatMap((ns) => ns.writes.map((w) => w.key)).some((k) => k.includes('metered')),
+        'a second link leaves the marker alone',
+      ).to.equal(false);
+      const { txId } = await network.submitEndorsed(bid);
+      expect((await network.getTransaction(ENERGY, txId))?.validationCodeName).to.equal('VALID');
+    });
+  });
+
   describe('endorsement policy', () => {
     it('invalidates a deposit endorsed by City and Auditor without the grid operator, and pays nothing', async () => {
       const before = await evaluate<ProsumerAccount>('GetAccount', [did('cy')]);

@@ -1,7 +1,11 @@
 /**
- * "Is there any key under this prefix?" without reading the whole range. In a submitted transaction
- * Fabric re-checks at validation only the part of the range that was read (up to the first key), so
- * the probe does not conflict with inserts further along the range.
+ * "Is there any key under this prefix?" as a range query that the chaincode stops after one key.
+ * That does not make it cheap for MVCC: the peer fetches the range a batch at a time (up to 100
+ * keys) and records every key it fetched, and validation re-runs the range up to the last of them
+ * (the whole range when it held fewer). So a key inserted anywhere in that part of the range —
+ * before or after the first key — makes the probing transaction PHANTOM_READ_CONFLICT, on Fabric
+ * and on the embedded network alike. Use it only where such an insert is a real conflict; for a
+ * yes/no that later inserts must not disturb, read a single marker key instead (hasLinkedMeter).
  */
 import type { Context } from 'fabric-contract-api';
 

@@ -11,6 +11,8 @@ export const KEY = {
   account: 'energy-account',
   meter: 'energy-meter',
   meterByAccount: 'energy-meter~account',
+  /** Written once, when an account's first meter is linked: the point read behind "has a meter". */
+  accountMetered: 'energy-account-metered',
   transfer: 'energy-transfer',
   reading: 'energy-reading',
   readingByInterval: 'energy-reading~interval',
@@ -43,6 +45,7 @@ export const keys = {
   meter: (ctx: Context, meterDid: string) => compositeKey(ctx, KEY.meter, [meterDid]),
   meterByAccount: (ctx: Context, accountDid: string, meterDid: string) =>
     compositeKey(ctx, KEY.meterByAccount, [accountDid, meterDid]),
+  accountMetered: (ctx: Context, accountDid: string) => compositeKey(ctx, KEY.accountMetered, [accountDid]),
   transfer: (ctx: Context, accountDid: string, transferId: string) =>
     compositeKey(ctx, KEY.transfer, [accountDid, transferId]),
   reading: (ctx: Context, meterDid: string, seq: number) =>

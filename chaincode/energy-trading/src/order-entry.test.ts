@@ -232,6 +232,49 @@ describe('EnergyTradingContract — orders', () => {
     const book = await ledger.evaluate(auditor, (ctx) => contract.GetOrderBook(ctx, INTERVAL, '', ''));
     expect(book.records).to.have.length(4);
   });
+
+  describe('proposal timestamps the ledger contradicts', () => {
+    it('refuses an order timestamped before the market configuration it reads was last changed', async () => {
+      const { ledger } = await market();
+      expect(
+        await submitFails(ledger, { ...ada, time: '2025-01-01T08:00:00.000Z' }, (ctx) =>
+          contract.PlaceBuyBid(ctx, 'b-early', ADA, INTERVAL, '1000', '20'),
+        ),
+      ).to.match(
+        /^INVALID_ARGUMENT: txTimestamp: 2025-01-01T08:00:00\.000Z is before the market configuration's last change \(2025-01-01T09:00:\d\d\.000Z\)/,
+      );
+    });
+
+    it('refuses an order or a cancellation backdated into an interval that was already cleared', async () => {
+      const { ledger } = await market();
+      await ledger.submit(ada, (ctx) => contract.PlaceBuyBid(ctx, 'b1', ADA, INTERVAL, '1000', '20'));
+      await ledger.submit({ ...operator, time: '2025-01-01T09:56:00.000Z' }, (ctx) =>
+        contract.ClearInterval(ctx, INTERVAL),
+      );
+      const beforeGateClosure = '2025-01-01T09:50:00.000Z';
+      expect(
+        await submitFails(ledger, { ...bob, time: beforeGateClosure }, (ctx) =>
+          contract.PlaceSellOffer(ctx, 's-late', BOB, INTERVAL, '1000', '5'),
+        ),
+      ).to.equal(
+        'CONFLICT: interval 2025-01-01T10:00:00.000Z was cleared at 2025-01-01T09:56:00.000Z; its orders can no longer change',
+      );
+    });
+
+    it('refuses a cancellation timestamped before the order was placed', async () => {
+      const { ledger } = await market();
+      const order = await ledger.submit({ ...ada, time: '2025-01-01T09:30:00.000Z' }, (ctx) =>
+        contract.PlaceBuyBid(ctx, 'b1', ADA, INTERVAL, '1000', '20'),
+      );
+      expect(
+        await submitFails(ledger, { ...ada, time: '2025-01-01T09:20:00.000Z' }, (ctx) =>
+          contract.CancelOrder(ctx, 'b1'),
+        ),
+      ).to.equal(
+        `INVALID_ARGUMENT: txTimestamp: 2025-01-01T09:20:00.000Z is before the last change of order b1 (${order.updatedAt}); a transaction cannot be timestamped before what the ledger recorded`,
+      );
+    });
+  });
 });
 
 function readKeys(tx: FakeTransaction): Set<string> {

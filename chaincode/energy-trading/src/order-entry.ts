@@ -18,6 +18,7 @@ import {
   putJson,
   requireCaller,
   requireCredential,
+  requireTxTimeNotBefore,
   txTimeIso,
   txTimeMillis,
 } from '@cityledger/chaincode-common';
@@ -33,7 +34,7 @@ import {
   parseIntervalStart,
   type MarketParameters,
 } from './market-config';
-import { requireAccount, requireMarketConfig, requireOrder } from './market-state';
+import { getMarketResult, requireAccount, requireMarketConfig, requireOrder } from './market-state';
 import { PROSUMER_CREDENTIAL, requireAccountHolder, TRADERS } from './policy';
 import type { EnergyOrder, ProsumerAccount } from './records';
 
@@ -61,11 +62,13 @@ export async function placeOrder(
   });
   const config = await requireMarketConfig(ctx);
   const { interval: name, startMillis } = parseIntervalStart('interval', interval, config);
+  requireTxTimeNotBefore(ctx, config.updatedAt, "the market configuration's last change");
   const nowMillis = txTimeMillis(ctx);
   if (startMillis > latestOrderableStartMillis(nowMillis)) {
     throw new InvalidArgumentError('interval', `must start within ${MAX_DAYS_AHEAD} days`);
   }
   requireGateOpen(name, startMillis, nowMillis, config);
+  await requireNotCleared(ctx, name);
 
   const account = await requireAccount(ctx, did);
   requireAccountHolder(caller, account, `trade for ${did}`);
@@ -121,8 +124,10 @@ export async function cancelOrder(ctx: Context, orderId: string): Promise<Energy
   if (order.status !== 'open') {
     throw new ConflictError(`order ${id} is ${order.status}`);
   }
+  requireTxTimeNotBefore(ctx, order.updatedAt, `the last change of order ${id}`);
   const config = await requireMarketConfig(ctx);
   requireGateOpen(order.interval, Date.parse(order.interval), txTimeMillis(ctx), config);
+  await requireNotCleared(ctx, order.interval);
 
   const now = txTimeIso(ctx);
   const cancelled: EnergyOrder = { ...order, status: 'cancelled', reservedCents: 0, updatedAt: now };
@@ -154,6 +159,19 @@ function requireGateOpen(
   const closure = gateClosureMillis(startMillis, config);
   if (nowMillis >= closure) {
     throw new ConflictError(`the gate of interval ${interval} closed at ${new Date(closure).toISOString()}`);
+  }
+}
+
+/**
+ * The interval's clearing is its last recorded step before settlement: an order timestamped before
+ * gate closure but arriving after the clearing was backdated, and would never be matched.
+ */
+async function requireNotCleared(ctx: Context, interval: string): Promise<void> {
+  const result = await getMarketResult(ctx, interval);
+  if (result) {
+    throw new ConflictError(
+      `interval ${interval} was cleared at ${result.clearedAt}; its orders can no longer change`,
+    );
   }
 }
 

@@ -466,6 +466,18 @@ describe('VotingContract', () => {
       );
     });
 
+    it('refuses a ballot timestamped after the opening time but before the election was opened', async () => {
+      const { ledger } = civicLedger([ada]);
+      await createElection(ledger);
+      const signed = await issueToken(ledger, ada);
+      await ledger.submit({ ...auditor, time: DURING }, (ctx) => contract.OpenElection(ctx, 'pb-2025'));
+      await refusedWithoutChange(
+        ledger,
+        () => castBallot(ledger, signed, ['yes'], { time: '2025-03-01T10:00:00.000Z' }),
+        'INVALID_ARGUMENT: txTimestamp: 2025-03-01T10:00:00.000Z is before the opening of election pb-2025 (2025-03-01T12:00:00.000Z); a transaction cannot be timestamped before what the ledger recorded',
+      );
+    });
+
     it('refuses ballots at or after the closing time, closed or not', async () => {
       const { ledger, tokens } = await openWithTokens(ada);
       await refusedWithoutChange(
@@ -623,6 +635,21 @@ describe('VotingContract', () => {
         ledger,
         () => closeElection(ledger),
         'CONFLICT: election pb-2025 is already closed',
+      );
+    });
+  });
+
+  describe('timestamps the election records contradict', () => {
+    it('refuses a tally timestamped before the recorded close', async () => {
+      const { ledger } = await openWithTokens();
+      await ledger.submit({ ...community, time: '2025-03-01T21:00:00.000Z' }, (ctx) =>
+        contract.CloseElection(ctx, 'pb-2025'),
+      );
+      await refusedWithoutChange(
+        ledger,
+        () =>
+          ledger.submit({ ...auditor, time: AFTER_CLOSE }, (ctx) => contract.TallyElection(ctx, 'pb-2025')),
+        /^INVALID_ARGUMENT: txTimestamp: 2025-03-01T20:00:00\.000Z is before the close of election pb-2025 \(2025-03-01T21:00:00\.000Z\)/,
       );
     });
   });

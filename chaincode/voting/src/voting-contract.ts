@@ -22,6 +22,7 @@ import {
   requireCaller,
   requireCredential,
   requireJson,
+  requireTxTimeNotBefore,
   txTimeIso,
 } from '@cityledger/chaincode-common';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
@@ -193,6 +194,7 @@ export class VotingContract extends Contract {
     if (now >= definition.closesAt) {
       throw new ConflictError(`election ${id} closed at ${definition.closesAt}; close it instead`);
     }
+    requireTxTimeNotBefore(ctx, ...lastStepOf(definition, phase));
     const opened: ElectionPhase = { ...phase, status: 'open', openedAt: now };
     await putJson(ctx, this.phaseKey(ctx, id), opened);
     emitEvent(ctx, 'ElectionOpened', { electionId: id, openedAt: now, closesAt: definition.closesAt });
@@ -270,7 +272,7 @@ export class VotingContract extends Contract {
       );
     }
     // Only the definition is read (not the phase), so issuing tokens never collides with OpenElection.
-    const now = txTimeIso(ctx);
+    const now = requireTxTimeNotBefore(ctx, definition.createdAt, `the creation of election ${id}`);
     if (now >= definition.closesAt) {
       throw new ConflictError(`election ${id} closed at ${definition.closesAt}; no more voting tokens`);
     }
@@ -345,6 +347,8 @@ export class VotingContract extends Contract {
     if (now < definition.opensAt || phase.status !== 'open') {
       throw new ConflictError(`election ${id} is not open yet (opens at ${definition.opensAt})`);
     }
+    // The phase is the election's last recorded step a ballot reads (ballots share no key).
+    requireTxTimeNotBefore(ctx, ...lastStepOf(definition, phase));
     if (!verifyTokenSignature(key, id, tokenHex, tokenSignature)) {
       throw new AccessDeniedError(`the voting token is not signed by the authority of election ${id}`);
     }
@@ -427,9 +431,9 @@ export class VotingContract extends Contract {
     if (phase.status !== 'closed') {
       throw new ConflictError(`election ${id} is ${phase.status}; close it first`);
     }
+    const now = requireTxTimeNotBefore(ctx, ...lastStepOf(definition, phase));
     const ballots = await this.readBallots(ctx, id);
     const tokensIssued = (await this.readAllOrRefuse(ctx, KEY.token, id, 'voting tokens')).length;
-    const now = txTimeIso(ctx);
     const result = computeResult({ ...definition, ...phase }, ballots, tokensIssued, now, caller.mspId);
     await putJson(ctx, compositeKey(ctx, KEY.result, [id]), result);
     await putJson(ctx, this.phaseKey(ctx, id), { ...phase, status: 'tallied', talliedAt: now });
@@ -566,4 +570,12 @@ export class VotingContract extends Contract {
       throw err;
     }
   }
+}
+
+/** The latest time the election's records hold, and what happened then: no later step may predate it. */
+function lastStepOf(definition: ElectionDefinition, phase: ElectionPhase): [string, string] {
+  const id = definition.electionId;
+  if (phase.closedAt) return [phase.closedAt, `the close of election ${id}`];
+  if (phase.openedAt) return [phase.openedAt, `the opening of election ${id}`];
+  return [definition.createdAt, `the creation of election ${id}`];
 }
