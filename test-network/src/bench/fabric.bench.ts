@@ -1,0 +1,251 @@
+/**
+ * Real Fabric next to the embedded network, in one run: committed tx/s and latency of
+ * `telemetry.AnchorBatch` (MAJORITY endorsement on `energy`) with N concurrent clients
+ *   1. through a bare Fabric Gateway client (fabric-gateway 1.11 + the node:crypto signer),
+ *   2. through the CityLedger gateway's REST API on LEDGER=fabric (same network),
+ *   3. through the CityLedger gateway's REST API on the embedded network,
+ * and this machine's ECDSA rates from the same run. Figures, not pass/fail.
+ *
+ *   npm run bench -- --ledger fabric
+ *   node test-network/dist/bench/fabric.bench.js [--clients 100] [--seconds 30]
+ *
+ * Uses the running network of FABRIC_NETWORK_DIR when it is deployed, else stands one up in a
+ * temporary folder and takes it down at the end.
+ */
+process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL || 'critical';
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
+import { connect } from '@hyperledger/fabric-gateway';
+import {
+  CHILD_JWT_SECRET,
+  call,
+  childToken,
+  startChildGateway,
+} from '@cityledger/application/dist/reliability/child-gateway';
+import { gatewayCredentialsOf } from '@cityledger/application/dist/ledger/fabric/gateway-identity';
+import { ensureCryptoMaterial, readFabricNetworkProfile } from '@cityledger/network';
+import { measureCryptoBaseline } from '@cityledger/network/dist/bench/crypto-baseline';
+import { percentile } from '@cityledger/network/dist/bench/statistics';
+import { FabricTestNetwork } from '../fabric-test-network';
+import { freeBasePort } from '../e2e/port-range';
+
+const FEED_ID = 'bench-air';
+const OPERATOR = { sub: 'bench-operator', org: 'UtilityMSP', role: 'operator' };
+
+interface Figures {
+  path: string;
+  committed: number;
+  failed: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+/** One AnchorBatch per call; each client anchors its own device's consecutive ranges, so no MVCC conflicts. */
+function batchFactory(run: string): (client: number) => string {
+  const next = new Map<number, number>();
+  return (client) => {
+    const first = next.get(client) ?? 1;
+    next.set(client, first + 10);
+    const deviceId = `bench-${run}-${client}`;
+    const now = new Date().toISOString();
+    return JSON.stringify({
+      feedId: FEED_ID,
+      batchId: `${deviceId}-${first}`,
+      merkleRoot: createHash('sha256').update(`${deviceId}-${first}`).digest('hex'),
+      count: 10,
+      perDevice: { [deviceId]: { firstSeq: first, lastSeq: first + 9 } },
+      from: now,
+      to: now,
+    });
+  };
+}
+
+/** `clients` loops call `once` back to back for `seconds`; only calls started after the warm-up count. */
+async function drive(
+  path: string,
+  clients: number,
+  seconds: number,
+  once: (client: number) => Promise<void>,
+): Promise<Figures> {
+  const warmUpMs = 3000;
+  const start = Date.now();
+  const measureFrom = start + warmUpMs;
+  const stopAt = measureFrom + seconds * 1000;
+  const latenciesMs: number[] = [];
+  let failed = 0;
+  let firstError: unknown;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (Date.now() < stopAt) {
+        const began = Date.now();
+        try {
+          await once(client);
+          if (began >= measureFrom && Date.now() <= stopAt) latenciesMs.push(Date.now() - began);
+        } catch (error) {
+          if (began >= measureFrom) failed++;
+          firstError ??= error;
+        }
+      }
+    }),
+  );
+  if (firstError)
+    console.error(
+      `  ${path}: first failure: ${firstError instanceof Error ? firstError.message : String(firstError)}`,
+    );
+  latenciesMs.sort((a, b) => a - b);
+  return { path, committed: latenciesMs.length, failed, seconds, latenciesMs };
+}
+
+function restClient(url: string, token: string, run: string): (client: number) => Promise<void> {
+  const batch = batchFactory(run);
+  return async (client) => {
+    const answer = await call(
+      url,
+      'POST',
+      '/api/v1/channels/energy/chaincodes/telemetry/transactions',
+      token,
+      {
+        function: 'AnchorBatch',
+        args: [batch(client)],
+      },
+    );
+    if (answer.status !== 200) throw new Error(`${answer.status} ${JSON.stringify(answer.body)}`);
+  };
+}
+
+async function ensureFeed(url: string, token: string): Promise<void> {
+  const feed = {
+    feedId: FEED_ID,
+    description: 'benchmark feed',
+    metrics: [{ name: 'pm2_5', unit: 'ug/m3' }],
+    deviceKinds: ['air-quality-sensor'],
+  };
+  const answer = await call(url, 'POST', '/api/v1/channels/energy/chaincodes/telemetry/transactions', token, {
+    function: 'CreateFeed',
+    args: [JSON.stringify(feed)],
+  });
+  if (answer.status !== 200 && answer.status !== 409)
+    throw new Error(`CreateFeed: ${answer.status} ${JSON.stringify(answer.body)}`);
+}
+
+async function bareClient(networkDir: string, clients: number, seconds: number): Promise<Figures> {
+  const profile = readFabricNetworkProfile(networkDir);
+  const { loadConsortium } = await import('@cityledger/network');
+  const crypto = await ensureCryptoMaterial(
+    loadConsortium(profile.consortiumFile).definition,
+    profile.cryptoDir,
+  );
+  const identity = await crypto.enrollUser(OPERATOR.org, 'bench-bare-client', { role: OPERATOR.role });
+  const peer = profile.peers.find((p) => p.mspId === OPERATOR.org)!;
+  const { readFileSync } = await import('node:fs');
+  const client = new grpc.Client(
+    peer.endpoint,
+    grpc.credentials.createSsl(readFileSync(peer.tlsRootCertFile)),
+    {
+      'grpc.ssl_target_name_override': peer.hostname,
+    },
+  );
+  const gateway = connect({ client, ...gatewayCredentialsOf(identity) });
+  const contract = gateway.getNetwork('energy').getContract('telemetry');
+  const batch = batchFactory(`bare-${Date.now()}`);
+  try {
+    return await drive('bare Fabric Gateway client (fabric)', clients, seconds, async (n) => {
+      await contract.submitTransaction('AnchorBatch', batch(n));
+    });
+  } finally {
+    gateway.close();
+    client.close();
+  }
+}
+
+async function gatewayRun(
+  path: string,
+  env: Record<string, string>,
+  clients: number,
+  seconds: number,
+): Promise<Figures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-bench-gateway-'));
+  const gateway = await startChildGateway(dataDir, {
+    ...env,
+    MAX_CONCURRENT_SUBMISSIONS: String(Math.max(clients, 64)),
+  });
+  try {
+    const token = childToken(OPERATOR.sub, OPERATOR.org, OPERATOR.role);
+    await ensureFeed(gateway.url, token);
+    return await drive(path, clients, seconds, restClient(gateway.url, token, `${Date.now()}`));
+  } finally {
+    await gateway.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function report(rows: Figures[], machine: ReturnType<typeof measureCryptoBaseline>, clients: number): void {
+  const line = (cells: string[]) =>
+    console.log(cells.map((c, i) => (i === 0 ? c.padEnd(44) : c.padStart(12))).join(''));
+  console.log(`\nAnchorBatch, MAJORITY endorsement on energy, ${clients} clients`);
+  line(['path', 'tx/s', 'p50 ms', 'p95 ms', 'failed']);
+  for (const row of rows) {
+    line([
+      row.path,
+      (row.committed / row.seconds).toFixed(1),
+      String(percentile(row.latenciesMs, 50)),
+      String(percentile(row.latenciesMs, 95)),
+      String(row.failed),
+    ]);
+  }
+  const [bare, rest, embedded] = rows.map((r) => r.committed / r.seconds);
+  console.log(`\ngateway on Fabric / bare client: ${((rest / bare) * 100).toFixed(0)} % (goal ≥ 90 %)`);
+  console.log(`embedded / gateway on Fabric:    ${(embedded / rest).toFixed(1)} ×`);
+  console.log(
+    `machine, one core: ECDSA P-256 ${Math.round(machine.signPerSecond)} sign/s, ${Math.round(machine.verifyPerSecond)} verify/s`,
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { clients: { type: 'string', default: '100' }, seconds: { type: 'string', default: '30' } },
+  });
+  const clients = Number(values.clients);
+  const seconds = Number(values.seconds);
+  const machine = measureCryptoBaseline();
+
+  const given = process.env.FABRIC_NETWORK_DIR;
+  const reuse =
+    given && existsSync(join(given, 'network.json')) && readFabricNetworkProfile(given).chaincodes.length > 0;
+  let network: FabricTestNetwork | undefined;
+  let networkDir = given ?? '';
+  if (!reuse) {
+    networkDir = mkdtempSync(join(tmpdir(), 'cityledger-bench-fabric-'));
+    network = FabricTestNetwork.open({
+      workDir: networkDir,
+      basePort: await freeBasePort(),
+      log: (l) => console.log(`  ${l}`),
+    });
+    console.log('standing up a Fabric network for the benchmark');
+    await network.up();
+    await network.deploy();
+  }
+  try {
+    const rows: Figures[] = [];
+    // The feed exists once the gateway created it; the bare client needs it too, so the REST run goes first.
+    const fabricEnv = { LEDGER: 'fabric', FABRIC_NETWORK_DIR: networkDir, JWT_SECRET: CHILD_JWT_SECRET };
+    const rest = await gatewayRun('CityLedger gateway REST (fabric)', fabricEnv, clients, seconds);
+    rows.push(await bareClient(networkDir, clients, seconds), rest);
+    rows.push(
+      await gatewayRun('CityLedger gateway REST (embedded)', { LEDGER: 'embedded' }, clients, seconds),
+    );
+    report(rows, machine, clients);
+  } finally {
+    await network?.down();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
