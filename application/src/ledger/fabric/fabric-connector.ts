@@ -35,6 +35,7 @@ import { type RetryPolicy, retryReadConflicts } from '../read-conflict-retry';
 import { SubmissionLimiter } from '../submission-limiter';
 import { followBlocks } from './block-follower';
 import { gatewayErrorOf, readConflictOf } from './fabric-error-translation';
+import { retryOrdering } from './ordering-retry';
 import { gatewayCredentialsOf } from './gateway-identity';
 import { KeyHistoryIndex } from './key-history-index';
 import { GatewayCache, PeerConnections } from './peer-connections';
@@ -220,10 +221,13 @@ export class FabricLedgerConnector implements LedgerConnector {
         const contract = (await this.callerNetwork(caller, call)).getContract(call.chaincode);
         const { value, attempts } = await retryReadConflicts(
           async () => {
-            const submitted = await contract.submitAsync(call.function, {
-              arguments: call.args,
-              ...(call.transient ? { transientData: call.transient } : {}),
-            });
+            const transaction = await contract
+              .newProposal(call.function, {
+                arguments: call.args,
+                ...(call.transient ? { transientData: call.transient } : {}),
+              })
+              .endorse();
+            const submitted = await retryOrdering(() => transaction.submit());
             const status = await submitted.getStatus();
             if (!status.successful) {
               throw new CommitError({

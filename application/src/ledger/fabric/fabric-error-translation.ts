@@ -28,10 +28,9 @@ const UNKNOWN_CHAINCODE =
   /chaincode definition for '[^']*' (?:not found|exists, but chaincode is not installed)|could not find chaincode|cannot get package for chaincode|chaincode [^ ]+ not found/i;
 
 /*
- * fabric-gateway's errors are recognised by the names its classes give them, not with instanceof:
- * importing the library loads its own copy of @hyperledger/fabric-protos (0.3), whose generated
- * classes replace those of the network package's copy (0.2) in google-protobuf's global namespace
- * and break the embedded network's serialisation. Only the Fabric connector may load it.
+ * fabric-gateway's errors are recognised by the names its classes give them, not with instanceof,
+ * so that translating errors does not load the client library: only the Fabric connector does,
+ * and a gateway on the embedded network never needs it.
  */
 
 /** fabric-gateway's `EndorseError`, `SubmitError`, `CommitStatusError` or a plain `GatewayError`. */
@@ -116,18 +115,19 @@ export function gatewayErrorOf(error: unknown, call?: ChaincodeCall): unknown {
   if (error instanceof IdentityError) return new InvalidInputError('token', error.message);
   if (!isGatewayFailure(error)) return error;
 
-  if (error.code === GrpcStatus.UNAVAILABLE || error.code === GrpcStatus.DEADLINE_EXCEEDED) {
-    if (error.name === 'SubmitError') {
-      return new LedgerUnavailableError(`ordering failed: ${describe(error)}`, 'ORDERING_FAILED');
-    }
-    return new LedgerUnavailableError(`the Fabric network did not answer: ${describe(error)}`);
-  }
+  // Checked first: once ordered, a timeout says nothing about whether the transaction commits.
   if (error.name === 'CommitStatusError') {
     return new LedgerUnavailableError(
       `transaction ${error.transactionId ?? ''} was sent for ordering but its commit status is unknown ` +
         `(${describe(error)}); look it up before submitting it again`,
       'COMMIT_STATUS_UNKNOWN',
     );
+  }
+  if (error.code === GrpcStatus.UNAVAILABLE || error.code === GrpcStatus.DEADLINE_EXCEEDED) {
+    if (error.name === 'SubmitError') {
+      return new LedgerUnavailableError(`ordering failed: ${describe(error)}`, 'ORDERING_FAILED');
+    }
+    return new LedgerUnavailableError(`the Fabric network did not answer: ${describe(error)}`);
   }
   if (error.name === 'SubmitError') {
     return new LedgerUnavailableError(`ordering failed: ${describe(error)}`, 'ORDERING_FAILED');
