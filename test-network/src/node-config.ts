@@ -58,6 +58,10 @@ export function writePeerConfig(
     rootcert: { file: join(cryptoDir, 'tls', 'ca.crt') },
   });
   config.peer.profile = { enabled: false, listenAddress: `${peer.host}:0` };
+  // The peer Gateway tries one orderer at a time and waits this long for each; with the 30 s
+  // default a stopped orderer stalls every submission that picks it first beyond any client's
+  // deadline, instead of failing over to the next orderer.
+  config.peer.gateway.broadcastTimeout = '5s';
   // No Docker engine: an empty endpoint keeps the peer from probing the Docker socket (its
   // /healthz would stay 503); chaincode runs as a service through the external builder.
   config.vm.endpoint = '';

@@ -66,7 +66,9 @@ const GATEWAY_CACHE_SIZE = 500;
 /** How long `history` waits for the index to read blocks up to the current height. */
 const HISTORY_CATCH_UP_MS = 15_000;
 /** fabric-samples' deadlines: endorsement runs chaincode, commit waits for a block. */
-const DEADLINES_MS = { evaluate: 5_000, endorse: 15_000, submit: 5_000, commitStatus: 60_000 };
+// Submit: room for the peer Gateway to fail over across three orderers (5 s each at most, see
+// test-network's core.yaml) before the client gives up.
+const DEADLINES_MS = { evaluate: 5_000, endorse: 15_000, submit: 20_000, commitStatus: 60_000 };
 
 const QSCC = 'qscc';
 const METADATA_TRANSACTION = 'org.hyperledger.fabric:GetMetadata';

@@ -3,6 +3,7 @@ import { isOrderingUnavailable, retryOrdering } from './ordering-retry';
 
 const UNAVAILABLE = 14;
 const ABORTED = 10;
+const DEADLINE_EXCEEDED = 4;
 
 function fabricError(name: string, code: number): Error {
   return Object.assign(new Error(`${code} ${name}`), { name, code });
@@ -21,7 +22,7 @@ describe('retrying ordering while no orderer accepts a transaction', () => {
     let calls = 0;
     const result = await retryOrdering(async () => {
       calls++;
-      if (calls < 3) throw fabricError('SubmitError', UNAVAILABLE);
+      if (calls < 3) throw fabricError('SubmitError', calls === 1 ? UNAVAILABLE : DEADLINE_EXCEEDED);
       return 'ordered';
     }, quick);
     expect(result).to.equal('ordered');

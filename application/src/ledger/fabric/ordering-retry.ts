@@ -15,12 +15,16 @@ export interface OrderingRetryPolicy {
  */
 export const ORDERING_RETRY: OrderingRetryPolicy = { budgetMs: 15_000, firstDelayMs: 250, maxDelayMs: 2_000 };
 
-/** fabric-gateway's SubmitError with UNAVAILABLE: no orderer accepted the transaction. */
+/**
+ * fabric-gateway's SubmitError with UNAVAILABLE (no orderer accepted the transaction) or
+ * DEADLINE_EXCEEDED (the peer Gateway was still waiting on an orderer that went away).
+ */
 export function isOrderingUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
   return (
     error instanceof Error &&
     error.name === 'SubmitError' &&
-    (error as { code?: unknown }).code === GrpcStatus.UNAVAILABLE
+    (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED)
   );
 }
 
