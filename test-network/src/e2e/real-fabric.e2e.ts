@@ -22,7 +22,7 @@ let feedCount = 0;
 function feedJson(label: string): string {
   feedCount += 1;
   return JSON.stringify({
-    feedId: `fault-${label}-${feedCount}`,
+    feedId: `fault-${label.replace(/[^a-z0-9]+/g, '-')}-${feedCount}`,
     description: `written while ${label}`,
     metrics: [{ name: 'pm2_5', unit: 'ug/m3' }],
     deviceKinds: ['air-quality-sensor'],
