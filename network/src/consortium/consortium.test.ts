@@ -40,7 +40,11 @@ describe('the consortium', () => {
       'civic',
     ]);
     expect(consortium.channelsOf('UtilityMSP').map((channel) => channel.name)).to.deep.equal(['energy']);
-    expect(consortium.organization('OrdererMSP').orderers).to.deep.equal(['orderer0', 'orderer1', 'orderer2']);
+    expect(consortium.organization('OrdererMSP').orderers).to.deep.equal([
+      'orderer0',
+      'orderer1',
+      'orderer2',
+    ]);
   });
 
   it('requires both City and Auditor peers to endorse land-registry on civic', () => {

@@ -42,7 +42,12 @@ export const fabricNetworkProfileSchema = z
     /** Chaincodes committed by `deploy`, per channel; empty until then. */
     chaincodes: z.array(
       z
-        .object({ channel: z.string(), name: z.string(), version: z.string(), sequence: z.number().int().min(1) })
+        .object({
+          channel: z.string(),
+          name: z.string(),
+          version: z.string(),
+          sequence: z.number().int().min(1),
+        })
         .strict(),
     ),
   })
