@@ -25,7 +25,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   let workDir = process.env.FABRIC_NETWORK_DIR ?? '.fabric-network';
-  let basePort = process.env.FABRIC_BASE_PORT ? Number(process.env.FABRIC_BASE_PORT) : undefined;
+  // Only `up` chooses ports; every other command uses those recorded in the work directory.
+  let basePort =
+    process.env.FABRIC_BASE_PORT && command === 'up' ? Number(process.env.FABRIC_BASE_PORT) : undefined;
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--dir') workDir = rest[++i];

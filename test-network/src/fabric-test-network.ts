@@ -4,6 +4,7 @@ import {
   type Consortium,
   type CryptoMaterial,
   type FabricNetworkProfile,
+  FABRIC_NETWORK_PROFILE_FILE,
   ensureCryptoMaterial,
   loadConsortium,
   readFabricNetworkProfile,
@@ -29,6 +30,17 @@ export interface FabricTestNetworkOptions {
   log?: (line: string) => void;
   /** The peers' chaincode-as-a-service external builder; default: the project's (test-network/builders/ccaas). */
   ccaasBuilderDir?: string;
+}
+
+/**
+ * An explicit base port wins; otherwise a work directory that holds a network keeps the ports it
+ * was started with, so `status`, `stop` and `down` find its nodes whatever the environment says.
+ */
+function basePortOf(options: FabricTestNetworkOptions): number | undefined {
+  if (options.basePort !== undefined) return options.basePort;
+  return existsSync(join(options.workDir, FABRIC_NETWORK_PROFILE_FILE))
+    ? readFabricNetworkProfile(options.workDir).basePort
+    : undefined;
 }
 
 export interface ChannelHeight {
@@ -63,7 +75,7 @@ export class FabricTestNetwork {
     readonly release: FabricRelease,
     options: FabricTestNetworkOptions,
   ) {
-    this.layout = networkLayout(consortium, resolve(options.workDir), options.basePort);
+    this.layout = networkLayout(consortium, resolve(options.workDir), basePortOf(options));
     this.supervisor = new ProcessSupervisor(this.layout.processesDir, this.layout.logsDir);
     this.log = options.log ?? (() => undefined);
     this.ccaasBuilderDir = options.ccaasBuilderDir ?? ccaasBuilderPath();
@@ -172,6 +184,7 @@ export class FabricTestNetwork {
     const profile: FabricNetworkProfile = {
       consortiumFile: this.consortiumFile,
       cryptoDir: this.layout.cryptoDir,
+      basePort: this.layout.basePort,
       fabricVersion: this.release.version,
       peers: this.layout.peers.map((peer) => ({
         mspId: peer.mspId,

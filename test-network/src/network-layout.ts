@@ -39,6 +39,7 @@ export interface ChaincodeServerLayout {
 
 export interface NetworkLayout {
   workDir: string;
+  basePort: number;
   cryptoDir: string;
   configDir: string;
   channelArtifactsDir: string;
@@ -122,6 +123,7 @@ export function networkLayout(
   }
   return {
     workDir,
+    basePort,
     cryptoDir: join(workDir, 'crypto'),
     configDir: join(workDir, 'config'),
     channelArtifactsDir: join(workDir, 'channel-artifacts'),

@@ -35,6 +35,8 @@ export const fabricNetworkProfileSchema = z
     consortiumFile: z.string().min(1),
     /** cryptogen-style material (`peerOrganizations/`, `ordererOrganizations/`), with the org CA keys. */
     cryptoDir: z.string().min(1),
+    /** The first port of the network's layout: every node's ports follow from it. */
+    basePort: z.number().int().min(1025).max(64999),
     /** The Fabric release the nodes run, e.g. `2.5.16`. */
     fabricVersion: z.string().min(1),
     peers: z.array(fabricPeerSchema),

@@ -11,8 +11,8 @@ import {
   startChildGateway,
 } from '@cityledger/application/dist/reliability/child-gateway';
 import { WALLET_APP_USER } from '../connection-profiles';
-import { FabricTestNetwork } from '../fabric-test-network';
-import { freeBasePort } from './port-range';
+import type { FabricTestNetwork } from '../fabric-test-network';
+import { rememberProcesses, sharedNetwork } from './fabric-network-fixture';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const utilityOperator = childToken('grid-ops', 'UtilityMSP', 'operator');
@@ -30,17 +30,16 @@ function feedJson(label: string): string {
 }
 
 /**
- * `npm run test:fabric`: the consortium from nothing on real Fabric v2.5 (up, deploy), the whole
+ * `npm run test:fabric`: on the network the fixture stood up from nothing (up, deploy), the whole
  * story through the gateway on `LEDGER=fabric`, the legacy SDK with the generated profile and
- * wallet, node faults, then down with no process left behind.
+ * wallet, then node faults; the fixture's `down` must leave no process behind.
  */
 describe('CityLedger on real Hyperledger Fabric', function () {
   this.timeout(10 * 60_000);
-  const workDir = mkdtempSync(join(tmpdir(), 'cityledger-fabric-'));
   const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-fabric-gateway-'));
   let network: FabricTestNetwork;
+  let workDir: string;
   let gateway: ChildGateway | undefined;
-  const pids = new Set<number>();
 
   async function createFeed(
     label: string,
@@ -57,18 +56,9 @@ describe('CityLedger on real Hyperledger Fabric', function () {
     );
   }
 
-  function rememberPids(): void {
-    for (const name of network.supervisor.names()) {
-      const pid = network.supervisor.pid(name);
-      if (pid) pids.add(pid);
-    }
-  }
-
   before(async function () {
-    network = FabricTestNetwork.open({ workDir, basePort: await freeBasePort() });
-    await network.up();
-    await network.deploy();
-    rememberPids();
+    network = sharedNetwork();
+    workDir = network.layout.workDir;
     gateway = await startChildGateway(dataDir, {
       LEDGER: 'fabric',
       FABRIC_NETWORK_DIR: workDir,
@@ -78,21 +68,7 @@ describe('CityLedger on real Hyperledger Fabric', function () {
 
   after(async function () {
     await gateway?.stop();
-    if (network) {
-      rememberPids();
-      await network.down();
-    }
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(workDir, { recursive: true, force: true });
-    const alive = [...pids].filter((pid) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    expect(alive, 'processes left behind by down').to.deep.equal([]);
   });
 
   it('plays the whole smart-city story through the gateway, and both chains verify', async function () {
@@ -170,7 +146,7 @@ describe('CityLedger on real Hyperledger Fabric', function () {
     } finally {
       network.supervisor.restart(auditorPeer.hostname);
     }
-    rememberPids();
+    rememberProcesses();
     await network.waitForPeer(auditorPeer);
     const deadline = Date.now() + 60_000;
     let heights = await network.heights();
@@ -189,7 +165,7 @@ describe('CityLedger on real Hyperledger Fabric', function () {
     )!;
     await network.supervisor.stop(server.name, { signal: 'SIGKILL' });
     network.supervisor.restart(server.name);
-    rememberPids();
+    rememberProcesses();
     const deadline = Date.now() + 60_000;
     let written = await createFeed('the chaincode server restarted');
     while (written.status !== 200 && Date.now() < deadline) {

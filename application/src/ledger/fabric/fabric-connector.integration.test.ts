@@ -4,12 +4,10 @@ import { expect } from 'chai';
 import type { Caller } from '../../auth/caller';
 import type { LedgerBlock, LedgerConnector } from '../ledger-connector';
 
-const networkDir = process.env.FABRIC_NETWORK_DIR;
-
 /**
- * Against a live network only: `test-network/network.sh up && … deploy` with FABRIC_NETWORK_DIR
- * set. Run this file alone: the connector loads fabric-gateway, whose protobuf classes replace
- * the embedded network's in the same process (see fabric-error-translation.ts).
+ * Against a live network only: `npm run test:fabric` runs it on the network its fixture stands up;
+ * by hand, `test-network/network.sh up && … deploy` and FABRIC_NETWORK_DIR set. Without a network
+ * it is reported as pending with the reason.
  */
 describe('the Fabric ledger connector on a live Fabric network', function () {
   this.timeout(120_000);
@@ -25,6 +23,8 @@ describe('the Fabric ledger connector on a live Fabric network', function () {
     });
 
   before(async function () {
+    // Read when the suite runs: the real-Fabric fixture sets it after loading the test files.
+    const networkDir = process.env.FABRIC_NETWORK_DIR;
     if (!networkDir) {
       console.log(
         '    (skipped: set FABRIC_NETWORK_DIR to a network started by test-network/network.sh up && deploy)',

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FabricTestNetwork } from '../fabric-test-network';
+import { freeBasePort } from './port-range';
+
+/**
+ * The one network of a `npm run test:fabric` run, stood up from nothing before the first test and
+ * taken down after the last (mocha root hooks, loaded with `--require`). Suites find it through
+ * `FABRIC_NETWORK_DIR`, as the gateway does; `down` must leave no process behind.
+ */
+let network: FabricTestNetwork | undefined;
+const pids = new Set<number>();
+
+/** The running network; remembers its processes so the final check can tell nothing survived. */
+export function sharedNetwork(): FabricTestNetwork {
+  if (!network)
+    throw new Error('the Fabric network fixture is not loaded (mocha --require …/fabric-network-fixture.js)');
+  return network;
+}
+
+/** Call after restarting a process, so its new PID is checked at the end too. */
+export function rememberProcesses(): void {
+  for (const name of network?.supervisor.names() ?? []) {
+    const pid = network!.supervisor.pid(name);
+    if (pid) pids.add(pid);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    this.timeout(5 * 60_000);
+    const workDir = mkdtempSync(join(tmpdir(), 'cityledger-fabric-'));
+    network = FabricTestNetwork.open({ workDir, basePort: await freeBasePort() });
+    process.env.FABRIC_NETWORK_DIR = workDir;
+    await network.up();
+    await network.deploy();
+    rememberProcesses();
+  },
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(2 * 60_000);
+    if (!network) return;
+    rememberProcesses();
+    await network.down();
+    rmSync(network.layout.workDir, { recursive: true, force: true });
+    const survivors = [...pids].filter(alive);
+    if (survivors.length > 0) throw new Error(`processes left behind by down: ${survivors.join(', ')}`);
+  },
+};
