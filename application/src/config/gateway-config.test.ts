@@ -63,7 +63,7 @@ describe('gateway configuration', () => {
       expect(statSync(first.secretFile!.path).mode & 0o777).to.equal(0o600);
       const second = resolveJwtKeys(config);
       expect(second.secretFile?.created).to.equal(false);
-      expect(second.verificationKey).to.equal(first.verificationKey);
+      expect(second.verificationKey.equals(first.verificationKey)).to.equal(true);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
