@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import { expect } from 'chai';
 import express from 'express';
 import type { Browser, Page } from 'playwright-core';
@@ -23,7 +24,13 @@ import { DASHBOARD_DIST, createDashboardRouter } from './dashboard-routes';
 import { ensureChromium, launchChromium } from './headless-chromium';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
-const SCREENSHOTS = join(REPO_ROOT, 'docs', 'images');
+/**
+ * Screenshots go to a temporary folder: tests never write tracked files. `npm run docs:screenshots`
+ * runs this file with DASHBOARD_SCREENSHOT_DIR=docs/images to refresh the pictures in the docs.
+ */
+const SCREENSHOTS = process.env.DASHBOARD_SCREENSHOT_DIR
+  ? resolve(process.env.DASHBOARD_SCREENSHOT_DIR)
+  : mkdtempSync(join(tmpdir(), 'cityledger-dashboard-shots-'));
 
 /**
  * The city dashboard in headless Chromium against a started gateway on the embedded network: the
@@ -92,6 +99,7 @@ describe('city dashboard (end to end in headless Chromium)', function () {
     server?.closeAllConnections();
     await gateway?.stop();
     await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+    if (!process.env.DASHBOARD_SCREENSHOT_DIR) rmSync(SCREENSHOTS, { recursive: true, force: true });
   });
 
   const panel = (id: string) => page.locator(`#${id}`);
