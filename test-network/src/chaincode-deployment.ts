@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   parseEndorsementPolicy,
@@ -72,10 +72,12 @@ async function installPackage(
   const version = versionOf(network, server.chaincode);
   const directory = join(network.layout.packagesDir, server.mspId);
   mkdirSync(directory, { recursive: true });
+  const tls = await ensureChaincodeServerTls(network, server);
   const { file, packageId } = await buildCcaasPackage({
     chaincode: server.chaincode,
     label: `${server.chaincode}_${version}`,
     address: endpointOf(server),
+    tlsRootCertPem: tls.caCertificatePem,
     outFile: join(directory, `${server.chaincode}.tar.gz`),
   });
   for (const peer of network.layout.peers.filter((p) => p.mspId === server.mspId)) {
@@ -109,6 +111,34 @@ function versionOf(network: FabricTestNetwork, chaincode: string): string {
   return [...versions][0];
 }
 
+function chaincodeServerTlsDir(network: FabricTestNetwork, server: ChaincodeServerLayout): string {
+  return join(network.layout.workDir, 'chaincode-tls', server.name);
+}
+
+/**
+ * The chaincode server's TLS certificate, issued once by its org's TLS CA for the address the peer
+ * dials: peer and chaincode talk over TLS like every other link of the network.
+ */
+async function ensureChaincodeServerTls(
+  network: FabricTestNetwork,
+  server: ChaincodeServerLayout,
+): Promise<{ caCertificatePem: string }> {
+  const tlsCa = (await network.crypto()).organization(server.mspId).tlsCa;
+  const dir = chaincodeServerTlsDir(network, server);
+  if (!existsSync(join(dir, 'server.crt'))) {
+    const issued = await tlsCa.issue({
+      commonName: server.name,
+      nodeOU: 'peer',
+      hostnames: [server.host, 'localhost'],
+      validityDays: 3650,
+    });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'server.key'), issued.privateKeyPem, { mode: 0o600 });
+    writeFileSync(join(dir, 'server.crt'), issued.certificatePem);
+  }
+  return { caCertificatePem: tlsCa.certificatePem };
+}
+
 function startChaincodeServer(
   network: FabricTestNetwork,
   server: ChaincodeServerLayout,
@@ -128,6 +158,10 @@ function startChaincodeServer(
       packageId,
       '--module-path',
       chaincodeDir,
+      '--chaincode-tls-cert-file',
+      join(chaincodeServerTlsDir(network, server), 'server.crt'),
+      '--chaincode-tls-key-file',
+      join(chaincodeServerTlsDir(network, server), 'server.key'),
     ],
     cwd: chaincodeDir,
     env: {

@@ -73,6 +73,19 @@ describe('buildCcaasPackage', () => {
     });
   });
 
+  it('asks the peer for TLS to the chaincode server, trusting the given CA, when one is given', async () => {
+    const built = await buildCcaasPackage({ ...options('tls.tar.gz'), tlsRootCertPem: 'PEM OF THE TLS CA' });
+    extractTarGz(built.file, folder.dir);
+    extractTarGz(join(folder.dir, 'code.tar.gz'), folder.dir);
+    expect(JSON.parse(readFileSync(join(folder.dir, 'connection.json'), 'utf8'))).to.deep.equal({
+      address: '127.0.0.1:9999',
+      dial_timeout: '10s',
+      tls_required: true,
+      client_auth_required: false,
+      root_cert: 'PEM OF THE TLS CA',
+    });
+  });
+
   it('refuses a label, chaincode name or address that Fabric would refuse', async () => {
     const refusals = [
       { ...options('a.tar.gz'), label: 'identity 1.0' },

@@ -12,8 +12,11 @@ export interface CcaasPackageOptions {
   label: string;
   /** `host:port` the peer dials to reach the chaincode server. */
   address: string;
-  /** TLS between peer and chaincode server is not supported yet. */
-  tlsRequired?: false;
+  /**
+   * The PEM of the CA that issued the chaincode server's TLS certificate: the peer then dials the
+   * server over TLS and checks its certificate (for `address`'s host). Without it, plain gRPC.
+   */
+  tlsRootCertPem?: string;
   /** Where to write the package (parent folders are created). */
   outFile: string;
 }
@@ -36,7 +39,13 @@ const DIAL_TIMEOUT = '10s';
 export async function buildCcaasPackage(options: CcaasPackageOptions): Promise<ChaincodePackage> {
   assertChaincodeName(options.chaincode);
   assertAddress(options.chaincode, options.address);
-  const connection = { address: options.address, dial_timeout: DIAL_TIMEOUT, tls_required: false };
+  const connection = {
+    address: options.address,
+    dial_timeout: DIAL_TIMEOUT,
+    ...(options.tlsRootCertPem
+      ? { tls_required: true, client_auth_required: false, root_cert: options.tlsRootCertPem }
+      : { tls_required: false }),
+  };
   return writeChaincodePackage(options.outFile, { type: 'ccaas', label: options.label }, [
     { path: 'connection.json', content: JSON.stringify(connection) },
   ]);
