@@ -37,6 +37,8 @@ export interface GatewayConfig {
     retryMaxMs: number;
     maxConcurrent: number;
     maxQueued: number;
+    /** Admit a submission only while the work held drains within this budget; 0 = off. */
+    latencyBudgetMs: number;
   };
   /**
    * Which ledger the gateway runs on: the in-process embedded network, or a running Fabric network
@@ -110,6 +112,7 @@ const environmentSchema = z.object({
   SUBMIT_RETRY_MAX_MS: integer(1, 60_000).default(2000),
   MAX_CONCURRENT_SUBMISSIONS: integer(1, 10_000).default(64),
   MAX_QUEUED_SUBMISSIONS: integer(0, 100_000).default(512),
+  SUBMIT_LATENCY_BUDGET_MS: integer(0, 600_000).default(2000),
   REQUIRED_CHAINCODES: optionalText.transform((v) =>
     v === undefined
       ? undefined
@@ -180,6 +183,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
       retryMaxMs: e.SUBMIT_RETRY_MAX_MS,
       maxConcurrent: e.MAX_CONCURRENT_SUBMISSIONS,
       maxQueued: e.MAX_QUEUED_SUBMISSIONS,
+      latencyBudgetMs: e.SUBMIT_LATENCY_BUDGET_MS,
     },
     ledger:
       e.LEDGER === 'fabric'

@@ -20,7 +20,14 @@ describe('embedded connector: refusals that protect private data', () => {
       consortium: testConsortium(),
       dataDir,
       chaincodes: { assets: assetContracts, other: assetContracts },
-      submissions: { maxRetries: 0, retryBaseMs: 1, retryMaxMs: 1, maxConcurrent: 4, maxQueued: 4 },
+      submissions: {
+        maxRetries: 0,
+        retryBaseMs: 1,
+        retryMaxMs: 1,
+        maxConcurrent: 4,
+        maxQueued: 4,
+        latencyBudgetMs: 0,
+      },
     });
   });
   after(async () => {

@@ -38,7 +38,7 @@ import type {
 import { clientIdentityIdOf, ledgerAttributesOf } from './ledger-identities';
 import { READ_CONFLICTS, blockSummaryOf, ledgerBlockOf, transactionsOf } from './ledger-views';
 import { type RetryPolicy, retryReadConflicts } from './read-conflict-retry';
-import { SubmissionLimiter } from './submission-limiter';
+import { SubmissionLimiter, type SubmissionLimits } from './submission-limiter';
 
 export { ledgerAttributesOf, x509IdentityId } from './ledger-identities';
 
@@ -47,7 +47,7 @@ export interface EmbeddedConnectorOptions {
   /** Crypto material (with the users' wallet) and ledgers live here and survive restarts. */
   dataDir: string;
   chaincodes: Record<string, ReadonlyArray<ContractClass>>;
-  submissions: RetryPolicy & { maxConcurrent: number; maxQueued: number };
+  submissions: RetryPolicy & Omit<SubmissionLimits, 'now'>;
   /** Chaincodes readiness requires installed; default: every chaincode the consortium defines. */
   requiredChaincodes?: string[];
 }
@@ -65,7 +65,8 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
     private readonly network: EmbeddedNetwork,
     private readonly options: EmbeddedConnectorOptions,
   ) {
-    this.limiter = new SubmissionLimiter(options.submissions.maxConcurrent, options.submissions.maxQueued);
+    const { maxConcurrent, maxQueued, latencyBudgetMs } = options.submissions;
+    this.limiter = new SubmissionLimiter({ maxConcurrent, maxQueued, latencyBudgetMs });
   }
 
   static async start(options: EmbeddedConnectorOptions): Promise<EmbeddedLedgerConnector> {

@@ -1,18 +1,73 @@
 import { TooManyRequestsError } from '../errors/gateway-errors';
 
+export interface SubmissionLimits {
+  /** Submissions running at once (a Fabric peer's Gateway refuses more than 500 concurrent requests). */
+  maxConcurrent: number;
+  /** A hard cap on the queue behind them, whatever the drain rate. */
+  maxQueued: number;
+  /**
+   * How long an admitted submission may expect to wait and run: the limiter admits while the work
+   * it holds (in flight + queued) drains within this many milliseconds at the measured rate.
+   * 0 turns the bound off (only `maxConcurrent` + `maxQueued` apply).
+   */
+  latencyBudgetMs: number;
+  /** The clock, in milliseconds; tests pass their own. */
+  now?: () => number;
+}
+
+/** The drain rate is sampled at most this often, so one completion does not make a rate. */
+const SAMPLE_MS = 250;
+/** Time constant of the drain rate's moving average: it follows a change within a few seconds. */
+const RATE_TIME_CONSTANT_MS = 3_000;
+
 /**
- * Bounds the submissions in flight (a Fabric peer's Gateway refuses more than 500 concurrent
- * requests; the embedded network slows down for all callers) and the queue behind them. When both
- * are full the caller is told to come back (429) instead of the gateway piling up work.
+ * Completions per second, as an exponentially weighted moving average over wall time: idle time
+ * lowers it, so after a stall the limiter admits no more than it has recently seen drain.
+ */
+class DrainRate {
+  private perSecond = 0;
+  private completions = 0;
+  private sampleStart: number;
+
+  constructor(private readonly now: () => number) {
+    this.sampleStart = now();
+  }
+
+  completed(): void {
+    this.completions++;
+    this.sample();
+  }
+
+  current(): number {
+    this.sample();
+    return this.perSecond;
+  }
+
+  private sample(): void {
+    const t = this.now();
+    const elapsed = t - this.sampleStart;
+    if (elapsed < SAMPLE_MS) return;
+    const observed = (this.completions * 1000) / elapsed;
+    this.perSecond += (1 - Math.exp(-elapsed / RATE_TIME_CONSTANT_MS)) * (observed - this.perSecond);
+    this.completions = 0;
+    this.sampleStart = t;
+  }
+}
+
+/**
+ * Bounds the submissions in flight and the queue behind them by what the ledger drains within a
+ * latency budget (Little's law: wait ≈ work held / drain rate). Work beyond the bound is refused at
+ * once with 429 and a Retry-After of the time the held work needs to drain, instead of waiting in
+ * a queue where it would only make every admitted caller wait longer.
  */
 export class SubmissionLimiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
+  private readonly drain: DrainRate;
 
-  constructor(
-    private readonly maxConcurrent: number,
-    private readonly maxQueued: number,
-  ) {}
+  constructor(private readonly limits: SubmissionLimits) {
+    this.drain = new DrainRate(limits.now ?? Date.now);
+  }
 
   get inFlight(): number {
     return this.active;
@@ -22,15 +77,29 @@ export class SubmissionLimiter {
     return this.waiting.length;
   }
 
+  /** Completions per second over the last few seconds. */
+  get drainRate(): number {
+    return this.drain.current();
+  }
+
+  /**
+   * How much work (in flight + queued) the limiter holds before it refuses: what drains within the
+   * latency budget, never below `maxConcurrent` (so a cold start, with no rate measured yet, admits
+   * a full set of workers) and never above `maxConcurrent + maxQueued`.
+   */
+  get admissionBound(): number {
+    const { maxConcurrent, maxQueued, latencyBudgetMs } = this.limits;
+    const ceiling = maxConcurrent + maxQueued;
+    if (latencyBudgetMs <= 0) return ceiling;
+    const drainable = Math.floor((this.drain.current() * latencyBudgetMs) / 1000);
+    return Math.min(ceiling, Math.max(maxConcurrent, drainable));
+  }
+
+  /** @throws TooManyRequestsError (`SATURATED`) at once when the bound is reached; nothing is queued. */
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.maxConcurrent) {
-      if (this.waiting.length >= this.maxQueued) {
-        throw new TooManyRequestsError(
-          'SATURATED',
-          `the gateway has ${this.active} submissions in flight and ${this.waiting.length} queued; retry shortly`,
-          1,
-        );
-      }
+    if (this.active >= this.limits.maxConcurrent) {
+      const held = this.active + this.waiting.length;
+      if (held >= this.admissionBound) throw this.saturated(held);
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.active++;
@@ -38,10 +107,23 @@ export class SubmissionLimiter {
     try {
       return await task();
     } finally {
+      this.drain.completed();
       const next = this.waiting.shift();
       // The slot passes straight to the next waiter, so `active` only drops when nobody waits.
       if (next) next();
       else this.active--;
     }
+  }
+
+  private saturated(held: number): TooManyRequestsError {
+    const rate = this.drain.current();
+    // The time the work already admitted needs to drain; with no rate measured yet, one second.
+    const retryAfterSeconds = rate > 0 ? Math.max(1, Math.ceil(held / rate)) : 1;
+    return new TooManyRequestsError(
+      'SATURATED',
+      `the gateway holds ${this.active} submissions in flight and ${this.waiting.length} queued, ` +
+        `${rate.toFixed(1)} commit per second; retry in ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    );
   }
 }

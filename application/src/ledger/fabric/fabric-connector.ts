@@ -32,7 +32,7 @@ import type {
 import { clientIdentityIdOf, ledgerAttributesOf } from '../ledger-identities';
 import { blockSummaryOf, ledgerBlockOf, transactionsOf } from '../ledger-views';
 import { type RetryPolicy, retryReadConflicts } from '../read-conflict-retry';
-import { SubmissionLimiter } from '../submission-limiter';
+import { SubmissionLimiter, type SubmissionLimits } from '../submission-limiter';
 import { followBlocks } from './block-follower';
 import { gatewayErrorOf, readConflictOf } from './fabric-error-translation';
 import { retryOrdering } from './ordering-retry';
@@ -45,7 +45,7 @@ export interface FabricConnectorOptions {
   consortium: Consortium;
   /** Holds network.json, written by test-network/network.sh up and deploy. */
   networkDir: string;
-  submissions: RetryPolicy & { maxConcurrent: number; maxQueued: number };
+  submissions: RetryPolicy & Omit<SubmissionLimits, 'now'>;
   /** Chaincodes readiness requires committed; default: every chaincode the consortium defines. */
   requiredChaincodes?: string[];
   logger?: Logger;
@@ -99,9 +99,18 @@ export class FabricLedgerConnector implements LedgerConnector {
     private profile: FabricNetworkProfile,
     private readonly crypto: CryptoMaterial,
   ) {
-    const { maxConcurrent, maxQueued } = options.submissions;
-    this.submissions = new SubmissionLimiter(Math.min(maxConcurrent, MAX_CONCURRENT_SUBMISSIONS), maxQueued);
-    this.evaluations = new SubmissionLimiter(MAX_CONCURRENT_EVALUATIONS, maxQueued);
+    const { maxConcurrent, maxQueued, latencyBudgetMs } = options.submissions;
+    this.submissions = new SubmissionLimiter({
+      maxConcurrent: Math.min(maxConcurrent, MAX_CONCURRENT_SUBMISSIONS),
+      maxQueued,
+      latencyBudgetMs,
+    });
+    // Evaluations do not wait for a commit: only the peers' concurrency limit applies to them.
+    this.evaluations = new SubmissionLimiter({
+      maxConcurrent: MAX_CONCURRENT_EVALUATIONS,
+      maxQueued,
+      latencyBudgetMs: 0,
+    });
     this.connections = new PeerConnections(options.networkDir);
     this.identities = new MspRegistry(new Map(crypto.organizations().map((org) => [org.mspId, org.msp])));
   }
