@@ -27,13 +27,20 @@ function exited(child: ChildProcess): Promise<void> {
 
 /**
  * Runs the real gateway (`application/dist/main.js`, what `npm start` runs) as a child process on
- * 127.0.0.1 and a free port, over a data directory, and resolves once it prints its URL.
+ * 127.0.0.1 and a free port, over a data directory, and resolves once it prints its URL. With
+ * `viaNpmStart` the child is `npm start`, the process a supervisor may be given.
  */
 export async function startChildGateway(
   dataDir: string,
   env: Record<string, string> = {},
+  options: { viaNpmStart?: boolean } = {},
 ): Promise<ChildGateway> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'main.js')], {
+  // `npm start` as an operator runs it, without its prestart build (the tree is built already).
+  const [command, args] = options.viaNpmStart
+    ? ['npm', ['start', '--ignore-scripts', '--silent']]
+    : [process.execPath, [join(__dirname, '..', 'main.js')]];
+  const child = spawn(command, args, {
+    cwd: join(__dirname, '..', '..', '..'),
     env: {
       ...process.env,
       CITYLEDGER_DATA_DIR: dataDir,
