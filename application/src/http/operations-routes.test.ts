@@ -98,6 +98,26 @@ describe('gateway operations: health, readiness, metrics, OpenAPI, docs, limits'
     expect(doc.components.securitySchemes.bearerAuth.scheme).to.equal('bearer');
   });
 
+  it('describes argument lists in valid JSON Schema 2020-12, zero-argument functions included', async () => {
+    const doc = (await gateway.request('GET', '/openapi.json')).body;
+    // 2020-12: "prefixItems" MUST be a non-empty array; schema tools refuse the whole operation otherwise.
+    const emptyPrefixItems: string[] = [];
+    const walk = (node: unknown, where: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      const record = node as Record<string, unknown>;
+      if (Array.isArray(record.prefixItems) && record.prefixItems.length === 0) emptyPrefixItems.push(where);
+      for (const [key, child] of Object.entries(record)) walk(child, `${where}/${key}`);
+    };
+    walk(doc, '#');
+    expect(emptyPrefixItems).to.deep.equal([]);
+    const queries = doc.paths['/api/v1/channels/{channel}/chaincodes/energy-trading/queries'].post;
+    const noArguments = queries.requestBody.content['application/json'].schema.oneOf.find(
+      (o: { properties: { args: { maxItems: number } } }) => o.properties.args.maxItems === 0,
+    );
+    expect(noArguments, 'a zero-argument query of energy-trading').to.not.equal(undefined);
+    expect(noArguments.properties.args).to.not.have.property('prefixItems');
+  });
+
   it('serves a self-contained /docs page with no external requests', async () => {
     const answer = await gateway.request('GET', '/docs');
     expect(answer.status).to.equal(200);

@@ -91,7 +91,10 @@ function chaincodeBodies(info: ChaincodeInfo, kind: 'submit' | 'evaluate'): Json
           type: 'array',
           minItems: tx.parameters.length,
           maxItems: tx.parameters.length,
-          prefixItems: tx.parameters.map((name) => ({ title: name, type: 'string' })),
+          // JSON Schema 2020-12 requires a non-empty prefixItems: maxItems 0 alone says "no arguments".
+          ...(tx.parameters.length
+            ? { prefixItems: tx.parameters.map((name) => ({ title: name, type: 'string' })) }
+            : {}),
           description: tx.parameters.length ? `(${tx.parameters.join(', ')})` : 'no arguments',
         },
         ...(kind === 'submit'
