@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reservedSubjectProblem } from './service-identities';
 
 /** Who is calling, from the verified token: a user of an organisation with a role. */
 export interface Caller {
@@ -49,7 +50,10 @@ export const tokenClaimsSchema = z.object({
   sub: z
     .string()
     .regex(/^[A-Za-z0-9._@-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_', '-' or '@'")
-    .refine((v) => v.toLowerCase() !== 'admin', 'is reserved for the organisation admin identity'),
+    .superRefine((sub, ctx) => {
+      const reserved = reservedSubjectProblem(sub);
+      if (reserved) ctx.addIssue({ code: 'custom', message: reserved });
+    }),
   org: z.string().min(1),
   role: z
     .string()

@@ -2,6 +2,7 @@ import jwt from 'jsonwebtoken';
 import { AuthenticationError } from '../errors/gateway-errors';
 import { type Caller, tokenClaimsSchema } from './caller';
 import type { JwtKeys } from './jwt-keys';
+import { reservedSubjectProblem } from './service-identities';
 
 export type TokenVerifier = (token: string) => Caller;
 
@@ -11,8 +12,13 @@ export type TokenVerifier = (token: string) => Caller;
  * with the (public) RSA key as secret.
  *
  * @param peerOrganizations MSP IDs a token's `org` may name.
+ * @param serviceUserIds the gateway's own service users besides the defaults, which no `sub` may name.
  */
-export function createTokenVerifier(keys: JwtKeys, peerOrganizations: ReadonlySet<string>): TokenVerifier {
+export function createTokenVerifier(
+  keys: JwtKeys,
+  peerOrganizations: ReadonlySet<string>,
+  serviceUserIds: readonly string[] = [],
+): TokenVerifier {
   return (token) => {
     const header = jwt.decode(token, { complete: true })?.header;
     if (!header) throw new AuthenticationError('INVALID_TOKEN', 'the bearer token is not a JWT');
@@ -49,6 +55,8 @@ export function createTokenVerifier(keys: JwtKeys, peerOrganizations: ReadonlySe
       const issue = claims.error.issues[0]!;
       throw new AuthenticationError('INVALID_TOKEN', `claim ${issue.path.join('.')}: ${issue.message}`);
     }
+    const reserved = reservedSubjectProblem(claims.data.sub, serviceUserIds);
+    if (reserved) throw new AuthenticationError('INVALID_TOKEN', `claim sub: ${reserved}`);
     if (!peerOrganizations.has(claims.data.org)) {
       throw new AuthenticationError(
         'INVALID_TOKEN',

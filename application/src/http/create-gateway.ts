@@ -60,7 +60,7 @@ export function createGateway(deps: GatewayDependencies): Gateway {
     metrics.eventStreams.inc({ channel }, delta),
   );
   const peerOrganizations = new Set(consortium.peerOrganizations().map((org) => org.mspId));
-  const verifyToken = createTokenVerifier(deps.jwtKeys, peerOrganizations);
+  const verifyToken = createTokenVerifier(deps.jwtKeys, peerOrganizations, [config.iot.serviceUserId]);
   const iot = createIotBridge({
     ledger,
     dataDir: config.dataDir,
@@ -100,7 +100,7 @@ export function createGateway(deps: GatewayDependencies): Gateway {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestLogging(logger, metrics));
+  app.use(requestLogging(logger, metrics, ['/api/v1/ballot-box/']));
   app.use(operationsRoutes({ ledger, metrics, openApiDocument }));
   app.use(createDashboardRouter());
   // Devices authenticate by signature, not by token, so their routes come before authentication.

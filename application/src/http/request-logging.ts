@@ -8,11 +8,19 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * One structured log line and one metrics sample per request, labelled with the route template
  * (`/api/v1/channels/{channel}/devices`), never the raw path, so that metrics stay bounded.
+ *
+ * @param anonymousPaths path prefixes whose requests always get a generated request id: a
+ *   client-chosen `X-Request-Id` there would tag an anonymous request (a ballot) in the logs.
  */
-export function requestLogging(logger: Logger, metrics: GatewayMetrics): RequestHandler {
+export function requestLogging(
+  logger: Logger,
+  metrics: GatewayMetrics,
+  anonymousPaths: readonly string[] = [],
+): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    const incoming = req.header('X-Request-Id');
+    const anonymous = anonymousPaths.some((prefix) => req.path.startsWith(prefix));
+    const incoming = anonymous ? undefined : req.header('X-Request-Id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.locals.requestId = requestId;
     res.setHeader('X-Request-Id', requestId);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IOT_BRIDGE_USER } from '../auth/service-identities';
 
 /**
  * The IoT bridge's settings, with defaults. The gateway's configuration embeds them
@@ -24,7 +25,7 @@ export const iotBridgeConfigSchema = z
     serviceUserId: z
       .string()
       .regex(/^[A-Za-z0-9._@-]{1,64}$/)
-      .default('iot-bridge'),
+      .default(IOT_BRIDGE_USER),
     mqtt: z
       .object({
         /** Embedded broker port (0 = any free port); ignored when `url` is set. */

@@ -1,4 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type VotingTokenRequest,
   parseRsaPublicKeyPem,
@@ -192,6 +194,44 @@ describe('anonymous ballot box (POST /api/v1/ballot-box/{channel}/elections/{ele
     });
     expect([late.status, late.body.error?.code]).to.deep.equal([409, 'CONFLICT']);
     expect(late.body.error.message).to.match(/is closed/);
+  });
+
+  it('refuses tokens that name a service identity as subject, and the ballot box stays enrolled as it was', async () => {
+    const certificateFile = readdirSync(gateway.dataDir, { recursive: true, encoding: 'utf8' }).find((f) =>
+      f.endsWith('ballot-box-cert.pem'),
+    );
+    expect(certificateFile, 'the ballot box is enrolled once a ballot is cast').to.be.a('string');
+    const certificateBefore = readFileSync(join(gateway.dataDir, certificateFile!), 'utf8');
+    for (const [sub, role] of [
+      ['ballot-box', 'ballot-box'],
+      ['ballot-box', 'citizen'],
+      ['Ballot-Box', 'election-authority'],
+      ['iot-bridge', 'operator'],
+    ] as const) {
+      const forged = gateway.token(sub, 'CityMSP', role);
+      for (const [method, path] of [
+        ['GET', '/api/v1/channels'],
+        ['POST', `${civic}/elections/${electionId}/open`],
+      ] as const) {
+        const answer = await gateway.request(method, path, { token: forged });
+        expect(answer.status, `${sub}/${role} ${method} ${path}`).to.equal(401);
+        expect(answer.body.error.code).to.equal('INVALID_TOKEN');
+        expect(answer.body.error.message).to.include(`"${sub}" is reserved`);
+      }
+    }
+    expect(readFileSync(join(gateway.dataDir, certificateFile!), 'utf8')).to.equal(certificateBefore);
+  });
+
+  it('gives every ballot request its own request id, never the one the client sent', async () => {
+    const answer = await gateway.request('POST', booth(electionId), {
+      body: { token: 'x' },
+      headers: { 'X-Request-Id': 'voter-carl-42' },
+    });
+    expect(answer.status).to.equal(400);
+    const requestId = answer.headers.get('x-request-id');
+    // The response carries the id the request log line carries.
+    expect(requestId).to.match(/^[0-9a-f-]{36}$/);
+    expect(requestId).to.not.equal('voter-carl-42');
   });
 
   it('rate-limits the route per client address (it is unauthenticated)', async () => {

@@ -5,6 +5,7 @@ import express, { type Router } from 'express';
 import type { z } from 'zod';
 import type { Caller } from '../auth/caller';
 import { ChannelAccess } from '../auth/channel-access';
+import { BALLOT_BOX_USER } from '../auth/service-identities';
 import { ChaincodeInvoker, parseChaincodeResult } from '../chaincode-api/chaincode-invoker';
 import { castBallotBody, electionParams } from '../domain/voting/voting-schemas';
 import { InvalidInputError } from '../errors/gateway-errors';
@@ -30,7 +31,7 @@ export const BALLOT_ROUTE = '/api/v1/ballot-box/{channel}/elections/{electionId}
  * and `CastBallot` accepts a `ballot-box` of CityMSP, so the ledger shows this identity as the
  * creator of every ballot cast here — the same for every voter.
  */
-export const BALLOT_BOX_CALLER: Caller = { userId: 'ballot-box', mspId: MSP.City, role: BALLOT_BOX_ROLE };
+export const BALLOT_BOX_CALLER: Caller = { userId: BALLOT_BOX_USER, mspId: MSP.City, role: BALLOT_BOX_ROLE };
 
 /** A request field for what the chaincode names `choiceJson[…]` (the body carries `choice`). */
 function asRequestField(error: unknown): unknown {
