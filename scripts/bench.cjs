@@ -1,5 +1,5 @@
-// npm run bench [-- --ledger fabric [--clients N] [--seconds S]]: the embedded-network, IoT and
-// load benchmarks, then — with --ledger fabric — real Fabric next to the embedded network.
+// npm run bench [-- --ledger fabric [--clients N] [--seconds S]]: the embedded-network, IoT, load
+// and overload benchmarks, then — with --ledger fabric — real Fabric next to the embedded network.
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 
@@ -19,6 +19,7 @@ const benches =
         ['network/dist/bench/embedded-network.bench.js'],
         ['application/dist/iot/iot.bench.js'],
         ['application/dist/reliability/load.bench.js'],
+        ['application/dist/reliability/overload.bench.js'],
       ];
 for (const [script, ...scriptArgs] of benches) {
   const run = spawnSync(process.execPath, [join(root, script), ...scriptArgs], { stdio: 'inherit' });

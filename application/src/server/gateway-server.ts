@@ -68,7 +68,7 @@ export async function startGatewayServer(options: {
   try {
     gateway = createGateway({ config, consortium, ledger, jwtKeys, logger });
     await gateway.iot.start();
-    server = gateway.app.listen(config.port, config.host);
+    server = gateway.app.listen(config.port, config.host, config.http.listenBacklog);
     await once(server, 'listening');
   } catch (error) {
     await gateway?.iot.stop();

@@ -1,0 +1,238 @@
+/**
+ * Overload: `AnchorDocument` through the generic transactions API of a gateway (its own process,
+ * as `npm start` runs it) from 200 concurrent clients, then from 1,000. Clients honour
+ * `Retry-After` on 429. Prints, per phase, committed tx/s, the latency of admitted (committed)
+ * submissions, the 429s and how fast they came, the gateway's CPU and read-conflict retries, and
+ * the ratios of the 1,000-client phase to the 200-client one against the goals of issue 16:
+ * committed tx/s ≥ 90 %, admitted p99 ≤ 2 ×. Figures, not pass/fail.
+ *
+ *   node application/dist/reliability/overload.bench.js
+ *   OVERLOAD_SECONDS=30 OVERLOAD_CLIENTS=200,1000 SUBMIT_LATENCY_BUDGET_MS=0 node application/dist/reliability/overload.bench.js
+ *
+ * SUBMIT_LATENCY_BUDGET_MS (passed to the gateway; 0 = the fixed 64 + 512 queue alone),
+ * OVERLOAD_RETRY=immediate (clients ignore Retry-After), OVERLOAD_WARMUP_SECONDS (default 5).
+ */
+import { createHash, randomInt } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { childToken, startChildGateway } from './child-gateway';
+
+const SECONDS = Number(process.env.OVERLOAD_SECONDS ?? 30);
+const WARMUP_SECONDS = Number(process.env.OVERLOAD_WARMUP_SECONDS ?? 5);
+const PHASES = (process.env.OVERLOAD_CLIENTS ?? '200,1000').split(',').map(Number);
+const HONOUR_RETRY_AFTER = process.env.OVERLOAD_RETRY !== 'immediate';
+const BUDGET_MS = process.env.SUBMIT_LATENCY_BUDGET_MS ?? '2000';
+/** Registrars the clients share: each is enrolled once, in the warm-up. */
+const REGISTRARS = 10;
+const PATH = '/api/v1/channels/civic/chaincodes/land-registry/transactions';
+
+interface Phase {
+  clients: number;
+  seconds: number;
+  committedLatencies: number[];
+  refusedLatencies: number[];
+  other: Map<string, number>;
+  gatewayCpu: number;
+  clientCpu: number;
+  conflictRetries: number;
+  /** Mean seconds the gateway's ledger connector took per submission (queue + endorse → commit). */
+  ledgerMeanSeconds: number;
+  /** Mean seconds the gateway took per POST, from its HTTP metrics (admitted and refused). */
+  httpMeanSeconds: number;
+  loopDelayMaxSeconds: number;
+  /** Admitted p99 without the first 5 s, when all clients connect at once. */
+  steadyP99: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** User + system CPU seconds a process has used (Linux), NaN elsewhere. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Sums of the gateway's counters whose sample lines start with these prefixes. */
+interface GatewayCounters {
+  retries: number;
+  durationSum: number;
+  durationCount: number;
+  httpSum: number;
+  httpCount: number;
+  loopDelayMax: number;
+}
+
+async function gatewayCounters(url: string): Promise<GatewayCounters> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = (prefix: string) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(prefix))
+      .reduce((total, line) => total + Number(line.split(' ').pop()), 0);
+  return {
+    retries: sum('cityledger_ledger_submission_retries_total{'),
+    durationSum: sum('cityledger_ledger_submission_duration_seconds_sum{'),
+    durationCount: sum('cityledger_ledger_submission_duration_seconds_count{'),
+    httpSum: sum('cityledger_http_request_duration_seconds_sum{method="POST"'),
+    httpCount: sum('cityledger_http_request_duration_seconds_count{method="POST"'),
+    // The largest event-loop delay since the previous scrape (prom-client resets it on each).
+    loopDelayMax: sum('cityledger_nodejs_eventloop_lag_max_seconds'),
+  };
+}
+
+async function drive(
+  url: string,
+  pid: number,
+  clients: number,
+  seconds: number,
+  run: string,
+): Promise<Phase> {
+  const phase: Phase = {
+    clients,
+    seconds,
+    committedLatencies: [],
+    refusedLatencies: [],
+    other: new Map(),
+    gatewayCpu: 0,
+    clientCpu: 0,
+    conflictRetries: 0,
+    ledgerMeanSeconds: NaN,
+    httpMeanSeconds: NaN,
+    loopDelayMaxSeconds: NaN,
+    steadyP99: NaN,
+  };
+  const steady: number[] = [];
+  const tokens = Array.from({ length: REGISTRARS }, (_, n) =>
+    childToken(`overload-registrar-${n}`, 'CityMSP', 'registrar'),
+  );
+  const countersBefore = await gatewayCounters(url);
+  const cpuBefore = cpuSecondsOf(pid);
+  const clientCpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  const client = async (n: number) => {
+    for (let i = 0; performance.now() < end; i++) {
+      const hash = createHash('sha256').update(`${run}-${clients}-${n}-${i}`).digest('hex');
+      const t0 = performance.now();
+      let status: string;
+      let retryAfter = 0;
+      try {
+        const response = await fetch(`${url}${PATH}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens[n % REGISTRARS]}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            function: 'AnchorDocument',
+            args: [hash, 'deed', `overload ${n}/${i}`, '[]'],
+          }),
+        });
+        await response.arrayBuffer();
+        status = String(response.status);
+        retryAfter = Number(response.headers.get('retry-after') ?? 1);
+      } catch {
+        status = 'network';
+      }
+      const millis = performance.now() - t0;
+      if (status === '200') {
+        phase.committedLatencies.push(millis);
+        if (t0 - started > 5_000) steady.push(millis);
+      } else if (status === '429') phase.refusedLatencies.push(millis);
+      else phase.other.set(status, (phase.other.get(status) ?? 0) + 1);
+      if (status === '429' && HONOUR_RETRY_AFTER) {
+        // Jitter spreads the refused clients' return over the next second instead of one instant.
+        await sleep(retryAfter * 1000 + randomInt(1000));
+      } else if (status !== '200' && status !== '429') {
+        await sleep(100);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, (_, n) => client(n)));
+  // Submissions admitted before the end commit a little after it: count them over the real time.
+  phase.seconds = (performance.now() - started) / 1000;
+  phase.gatewayCpu = (cpuSecondsOf(pid) - cpuBefore) / phase.seconds;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  phase.clientCpu = (clientCpu.user + clientCpu.system) / 1e6 / phase.seconds;
+  const countersAfter = await gatewayCounters(url);
+  phase.conflictRetries = countersAfter.retries - countersBefore.retries;
+  phase.ledgerMeanSeconds =
+    (countersAfter.durationSum - countersBefore.durationSum) /
+    (countersAfter.durationCount - countersBefore.durationCount);
+  phase.httpMeanSeconds =
+    (countersAfter.httpSum - countersBefore.httpSum) / (countersAfter.httpCount - countersBefore.httpCount);
+  phase.loopDelayMaxSeconds = countersAfter.loopDelayMax;
+  phase.steadyP99 = percentile(
+    steady.sort((a, b) => a - b),
+    99,
+  );
+  return phase;
+}
+
+function row(phase: Phase): string {
+  const committed = phase.committedLatencies.sort((a, b) => a - b);
+  const refused = phase.refusedLatencies.sort((a, b) => a - b);
+  const other = [...phase.other].map(([k, v]) => `${k}: ${v}`).join(', ') || '—';
+  return (
+    `| ${phase.clients} | ${(committed.length / phase.seconds).toFixed(1)} | ` +
+    `${percentile(committed, 50).toFixed(0)} | ${percentile(committed, 99).toFixed(0)} | ` +
+    `${refused.length} | ${percentile(refused, 50).toFixed(1)} | ${other} | ` +
+    `${phase.steadyP99.toFixed(0)} | ${(phase.ledgerMeanSeconds * 1000).toFixed(0)} | ` +
+    `${(phase.httpMeanSeconds * 1000).toFixed(0)} | ${(phase.loopDelayMaxSeconds * 1000).toFixed(0)} | ` +
+    `${(phase.gatewayCpu * 100).toFixed(0)} % | ${(phase.clientCpu * 100).toFixed(0)} % | ${phase.conflictRetries} |`
+  );
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-overload-'));
+  const gateway = await startChildGateway(dataDir, {
+    MAX_CONCURRENT_SUBMISSIONS: process.env.MAX_CONCURRENT_SUBMISSIONS ?? '64',
+    MAX_QUEUED_SUBMISSIONS: process.env.MAX_QUEUED_SUBMISSIONS ?? '512',
+    SUBMIT_LATENCY_BUDGET_MS: BUDGET_MS,
+  });
+  const run = `${Date.now()}`;
+  try {
+    // Enrols the registrars and warms the chaincode up; not measured.
+    await drive(gateway.url, gateway.process.pid!, 64, WARMUP_SECONDS, `${run}-warmup`);
+    const phases: Phase[] = [];
+    for (const clients of PHASES) {
+      phases.push(await drive(gateway.url, gateway.process.pid!, clients, SECONDS, run));
+      await sleep(2_000);
+    }
+    const lines = [
+      `CityLedger overload: AnchorDocument through the generic API, ${SECONDS} s per phase, ` +
+        `SUBMIT_LATENCY_BUDGET_MS=${BUDGET_MS}, clients ${HONOUR_RETRY_AFTER ? 'honour Retry-After (+0–1 s jitter)' : 'retry at once'}`,
+      '',
+      '| clients | committed tx/s | admitted p50 ms | admitted p99 ms | 429s | 429 p50 ms | other answers | p99 after 5 s | connector mean ms | gateway POST mean ms | event-loop delay max ms | gateway CPU | clients CPU | MVCC retries |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...phases.map(row),
+    ];
+    const [base, loaded] = [phases[0], phases[phases.length - 1]];
+    if (base && loaded && base !== loaded) {
+      const rate = (p: Phase) => p.committedLatencies.length / p.seconds;
+      const p99 = (p: Phase) => percentile(p.committedLatencies, 99);
+      lines.push(
+        '',
+        `committed tx/s at ${loaded.clients} / at ${base.clients}: ${((100 * rate(loaded)) / rate(base)).toFixed(0)} % (goal ≥ 90 %)`,
+        `admitted p99 at ${loaded.clients} / at ${base.clients}: ${(p99(loaded) / p99(base)).toFixed(2)} × (goal ≤ 2 ×)`,
+      );
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    await gateway.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `overload benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});
