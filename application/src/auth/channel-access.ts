@@ -10,6 +10,10 @@ import { type Caller, EXPLORER_ROLES } from './caller';
 export class ChannelAccess {
   constructor(private readonly consortium: Consortium) {}
 
+  isChannel(channel: string): boolean {
+    return this.consortium.definition.channels.some((c) => c.name === channel);
+  }
+
   /** @throws NotFoundError for an unknown channel, AccessDeniedError when the caller's org is not a member. */
   requireMember(caller: Caller, channel: string): void {
     const definition = this.consortium.definition.channels.find((c) => c.name === channel);

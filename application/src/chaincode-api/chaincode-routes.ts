@@ -46,10 +46,7 @@ export function addChaincodeRoutes(
     summary: 'Chaincodes of a channel with their transactions (from the contract metadata)',
     params: channelParams,
     success: { description: 'Chaincodes' },
-    handler: async ({ caller, params }) => {
-      access.requireMember(caller, params.channel);
-      return { body: { chaincodes: ledger.chaincodes(params.channel) } };
-    },
+    handler: async ({ params }) => ({ body: { chaincodes: ledger.chaincodes(params.channel) } }),
   });
 
   api.add({

@@ -1,17 +1,20 @@
-import { type Request, type Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Caller } from '../auth/caller';
 import { callerOf } from '../auth/authenticate';
+import type { ChannelAccess } from '../auth/channel-access';
 import { InvalidInputError } from '../errors/gateway-errors';
+import { checkJsonBodyShape } from './json-body-shape';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
-export interface OperationInput<P, Q, B> {
+export interface OperationInput<P, Q, B, C = Caller> {
   params: P;
   query: Q;
   body: B;
-  caller: Caller;
+  /** The token's caller; `undefined` for operations with `authentication: 'none'`. */
+  caller: C;
   req: Request;
   res: Response;
 }
@@ -28,7 +31,7 @@ export interface OperationResult {
  * documentation. The same object feeds express and the OpenAPI document, so what is documented
  * is what is validated.
  */
-export interface ApiOperation<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+interface ApiOperation<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
   method: HttpMethod;
   /** OpenAPI-style path under /api/v1, e.g. `/channels/{channel}/devices/{did}`. */
   path: string;
@@ -40,7 +43,41 @@ export interface ApiOperation<P extends AnyObject, Q extends AnyObject, B extend
   body?: B;
   /** Status of a successful answer (default 200) and what it carries, for the documentation. */
   success?: { status?: number; description: string; schema?: z.ZodType; contentType?: string };
+  /**
+   * The channel whose data the operation reads or writes, from the raw path parameters; the
+   * router refuses a caller whose organisation is not a member before anything else is validated.
+   * Default: the `{channel}` path parameter. Return undefined when the parameters name none.
+   */
+  channel?: (params: Record<string, string>) => string | undefined;
+  /** Larger bodies than the gateway's limit, for operations that take batches (device readings). */
+  bodyLimitBytes?: number;
+  /** False for device ingest, whose clients send at their own pace and are bounded by the outbox. */
+  rateLimited?: boolean;
+}
+
+/** An operation that needs the caller's bearer token (the default). */
+export interface AuthenticatedOperation<
+  P extends AnyObject,
+  Q extends AnyObject,
+  B extends z.ZodType,
+> extends ApiOperation<P, Q, B> {
+  authentication?: 'token';
   handler(input: OperationInput<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<OperationResult | undefined>;
+}
+
+/**
+ * An operation whose credential is in the request itself — a device's signature on each reading,
+ * a blind-signed voting token — so no Authorization header is read (one that is sent is ignored).
+ */
+export interface AnonymousOperation<
+  P extends AnyObject,
+  Q extends AnyObject,
+  B extends z.ZodType,
+> extends ApiOperation<P, Q, B> {
+  authentication: 'none';
+  handler(
+    input: OperationInput<z.infer<P>, z.infer<Q>, z.infer<B>, undefined>,
+  ): Promise<OperationResult | undefined>;
 }
 
 /** What the OpenAPI generator reads about a registered operation. */
@@ -54,6 +91,7 @@ export interface DocumentedOperation {
   query?: AnyObject;
   body?: z.ZodType;
   success?: { status?: number; description: string; schema?: z.ZodType; contentType?: string };
+  authentication: 'token' | 'none';
 }
 
 /** `metrics[0].name` — how a client names a field of what it sent. */
@@ -75,33 +113,77 @@ function parseOrThrow<T>(schema: z.ZodType<T> | undefined, value: unknown, where
   throw new InvalidInputError(field, message);
 }
 
-/** Collects operations into an express router and remembers them for the OpenAPI document. */
+export interface ApiRouterOptions {
+  /** Where the router is mounted, for route labels in logs and metrics. */
+  basePath: string;
+  /** The one check of channel membership, for every operation with a channel. */
+  access: ChannelAccess;
+  /** Verifies the bearer token and puts the caller in `res.locals.caller`. */
+  authenticate: RequestHandler;
+  rateLimit: RequestHandler;
+  bodyLimitBytes: number;
+}
+
+/**
+ * Collects operations into an express router and remembers them for the OpenAPI document. Each
+ * request passes, in order: rate limit → token (unless anonymous) → JSON body → channel
+ * membership → path, query and body validation → handler.
+ */
 export class ApiRouter {
   readonly router = Router();
   readonly operations: DocumentedOperation[] = [];
 
-  /** @param basePath where the router is mounted, for route labels in logs and metrics. */
-  constructor(private readonly basePath: string) {}
+  constructor(private readonly options: ApiRouterOptions) {}
 
-  add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(operation: ApiOperation<P, Q, B>): void {
-    const { handler, ...documented } = operation;
-    this.operations.push(documented);
+  add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
+    operation: AuthenticatedOperation<P, Q, B> | AnonymousOperation<P, Q, B>,
+  ): void {
+    const { handler, channel, bodyLimitBytes, rateLimited, ...documented } = operation;
+    const authentication = operation.authentication ?? 'token';
+    this.operations.push({ ...documented, authentication });
     const expressPath = operation.path.replace(/\{(\w+)\}/g, ':$1');
-    const routeLabel = `${this.basePath}${operation.path}`;
-    this.router[operation.method](expressPath, async (req, res) => {
-      res.locals.route = routeLabel;
-      const input = {
-        caller: callerOf(res),
-        params: parseOrThrow(operation.params, req.params, 'path'),
-        query: parseOrThrow(operation.query, req.query, 'query'),
-        body: parseOrThrow(operation.body, req.body, 'body'),
-        req,
-        res,
-      } as OperationInput<z.infer<P>, z.infer<Q>, z.infer<B>>;
-      const result = await handler(input);
-      if (!result) return;
-      for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-      res.status(result.status ?? operation.success?.status ?? 200).json(result.body);
-    });
+    const routeLabel = `${this.options.basePath}${operation.path}`;
+    const channelOf = channel ?? ((params: Record<string, string>) => params.channel);
+    const skip: RequestHandler = (_req, _res, next) => next();
+    this.router[operation.method](
+      expressPath,
+      (_req, res, next) => {
+        res.locals.route = routeLabel;
+        next();
+      },
+      rateLimited === false ? skip : this.options.rateLimit,
+      authentication === 'token' ? this.options.authenticate : skip,
+      express.json({
+        limit: bodyLimitBytes ?? this.options.bodyLimitBytes,
+        strict: true,
+        type: ['application/json', 'application/*+json'],
+      }),
+      checkJsonBodyShape(),
+      async (req, res) => {
+        const caller = authentication === 'token' ? callerOf(res) : undefined;
+        const channelName = caller ? channelOf(req.params as Record<string, string>) : undefined;
+        const { access } = this.options;
+        // A non-member learns nothing from how the rest of the request would be judged. A name
+        // that is no channel at all is judged as a parameter first (400), then named (404).
+        if (caller && channelName !== undefined && access.isChannel(channelName)) {
+          access.requireMember(caller, channelName);
+        }
+        const params = parseOrThrow(operation.params, req.params, 'path');
+        if (caller && channelName !== undefined) access.requireMember(caller, channelName);
+        const input = {
+          caller,
+          params,
+          query: parseOrThrow(operation.query, req.query, 'query'),
+          body: parseOrThrow(operation.body, req.body, 'body'),
+          req,
+          res,
+        };
+        // The union's two handlers differ only in `caller`, which `authentication` decides above.
+        const result = await (handler as (i: typeof input) => Promise<OperationResult | undefined>)(input);
+        if (!result) return;
+        for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+        res.status(result.status ?? operation.success?.status ?? 200).json(result.body);
+      },
+    );
   }
 }

@@ -20,9 +20,8 @@ import { createDashboardRouter } from '../dashboard-host/dashboard-routes';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { ApiRouter } from './api-router';
 import { type IotBridge, createIotBridge } from '../iot/iot-bridge';
-import { ballotBoxRoutes } from '../voting-booth/ballot-box-routes';
+import { addBallotBoxRoutes } from '../voting-booth/ballot-box-routes';
 import { errorResponder } from './error-response';
-import { checkJsonBodyShape } from './json-body-shape';
 import { operationsRoutes } from './operations-routes';
 import { rateLimit } from './rate-limit';
 import { requestLogging } from './request-logging';
@@ -47,8 +46,8 @@ export interface Gateway {
 
 /**
  * Builds the gateway's express app over a ledger connector; the caller decides where it listens
- * (tests use port 0). Request flow: logging → rate limit → token → JSON body → validated
- * operation → invoker → ledger connector; every error ends in the one error responder.
+ * (tests use port 0). Request flow: logging → rate limit → token → JSON body → channel membership →
+ * validated operation → invoker → ledger connector; every error ends in the one error responder.
  */
 export function createGateway(deps: GatewayDependencies): Gateway {
   const { config, consortium, ledger, logger } = deps;
@@ -68,13 +67,20 @@ export function createGateway(deps: GatewayDependencies): Gateway {
     consortium,
     logger,
     metrics,
-    readAuthentication: authenticate(verifyToken),
   });
 
-  const api = new ApiRouter('/api/v1');
+  const api = new ApiRouter({
+    basePath: '/api/v1',
+    access,
+    authenticate: authenticate(verifyToken),
+    rateLimit: rateLimit(config.http.rateLimitPerMinute),
+    bodyLimitBytes: config.http.bodyLimitBytes,
+  });
   addChaincodeRoutes(api, { invoker, ledger, access });
-  addEventRoutes(api, { access, streams });
+  addEventRoutes(api, { streams });
   addExplorerRoutes(api, { ledger, access });
+  iot.addRoutes(api);
+  addBallotBoxRoutes(api, invoker);
   const installed = new Set(
     channels.flatMap((c) =>
       ledger
@@ -103,21 +109,7 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   app.use(requestLogging(logger, metrics, ['/api/v1/ballot-box/']));
   app.use(operationsRoutes({ ledger, metrics, openApiDocument }));
   app.use(createDashboardRouter());
-  // Devices authenticate by signature, not by token, so their routes come before authentication.
-  app.use('/api/v1/iot', iot.router);
-  app.use('/api/v1/ballot-box', ballotBoxRoutes({ ledger, consortium, metrics, http: config.http }));
-  app.use(
-    '/api/v1',
-    rateLimit(config.http.rateLimitPerMinute),
-    authenticate(verifyToken),
-    express.json({
-      limit: config.http.bodyLimitBytes,
-      strict: true,
-      type: ['application/json', 'application/*+json'],
-    }),
-    checkJsonBodyShape(),
-    api.router,
-  );
+  app.use('/api/v1', api.router);
   app.use((req, _res, next) =>
     next(new NotFoundError(`no route ${req.method} ${req.path}`, 'UNKNOWN_ROUTE')),
   );

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import express, { type RequestHandler, type Router } from 'express';
 import type { Registry } from 'prom-client';
 import { type Consortium, loadConsortium } from '@cityledger/network';
 import { LedgerUnavailableError } from '../errors/gateway-errors';
+import type { ApiRouter } from '../http/api-router';
 import type { LedgerConnector } from '../ledger/ledger-connector';
 import { type Logger, createJsonLogger } from '../observability/logger';
 import { BatchDispatcher } from './batch-dispatcher';
@@ -10,7 +10,7 @@ import { BridgeMetrics } from './bridge-metrics';
 import { BridgeStore } from './bridge-store';
 import { DeviceRegistry } from './device-registry';
 import { FeedRouter } from './feed-router';
-import { httpIngestRoutes } from './http-ingest-routes';
+import { addIotRoutes } from './http-ingest-routes';
 import { type IotBridgeConfig, type IotBridgeSettings, iotBridgeConfigSchema } from './iot-config';
 import { chaincodeEventsOf } from './ledger-events';
 import { MeterReadingsLanding } from './meter-readings-landing';
@@ -33,13 +33,11 @@ export interface IotBridgeDependencies {
   logger?: Logger;
   /** The gateway's metrics (their registry gets the bridge's metrics). */
   metrics?: { registry: Registry };
-  /** Guards the reading lookup (`GET /readings/...`), e.g. the gateway's token authentication. */
-  readAuthentication?: RequestHandler;
 }
 
 export interface IotBridge {
-  /** Mount at `/api/v1/iot`, before the gateway's token authentication (devices sign, they hold no token). */
-  router: Router;
+  /** Adds `POST /iot/readings` (devices sign, they hold no token) and the reading lookup to the API. */
+  addRoutes(api: ApiRouter): void;
   /** Opens the store, resumes landing what it holds, follows identity/telemetry events, starts MQTT. */
   start(): Promise<void>;
   /** Stops MQTT, lets in-flight batches finish, closes the store. Stored readings land after the next start. */
@@ -58,7 +56,8 @@ interface Running {
   dispatcher: BatchDispatcher;
   unsubscribe: Array<() => void>;
   mqtt?: MqttIngest;
-  router: Router;
+  intake: ReadingIntake;
+  proofs: ReadingProofs;
 }
 
 /**
@@ -70,7 +69,7 @@ interface Running {
  * ```ts
  * const bridge = createIotBridge({ ledger, dataDir: config.dataDir, config: config.iot, logger, metrics });
  * await bridge.start();
- * app.use('/api/v1/iot', bridge.router);      // before app.use('/api/v1', authenticate(...), ...)
+ * bridge.addRoutes(api);                      // the gateway's ApiRouter
  * // on shutdown, before the ledger closes:
  * await bridge.stop();
  * ```
@@ -82,17 +81,15 @@ export function createIotBridge(deps: IotBridgeDependencies): IotBridge {
   let outboxSize = () => 0;
   const metrics = new BridgeMetrics(deps.metrics?.registry, () => outboxSize());
 
-  const router = express.Router();
-  router.use((req, res, next) => {
-    if (!running) {
-      next(new LedgerUnavailableError('the IoT bridge is not running', 'IOT_BRIDGE_STOPPED'));
-      return;
-    }
-    running.router(req, res, next);
-  });
+  const runningIntake = () => {
+    if (!running) throw new LedgerUnavailableError('the IoT bridge is not running', 'IOT_BRIDGE_STOPPED');
+    return running;
+  };
 
   return {
-    router,
+    addRoutes(api) {
+      addIotRoutes(api, runningIntake, { maxReadingsPerRequest: config.maxReadingsPerRequest });
+    },
     get mqttPort() {
       return running?.mqtt?.port;
     },
@@ -160,10 +157,8 @@ export function createIotBridge(deps: IotBridgeDependencies): IotBridge {
           dispatcher,
           unsubscribe,
           ...(mqttIngest ? { mqtt: mqttIngest } : {}),
-          router: httpIngestRoutes(intake, proofs, {
-            maxReadingsPerRequest: config.maxReadingsPerRequest,
-            ...(deps.readAuthentication ? { readAuthentication: deps.readAuthentication } : {}),
-          }),
+          intake,
+          proofs,
         };
         logger.info('iot bridge started', {
           outbox: outbox.size,

@@ -39,7 +39,15 @@ export type DeviceReading = z.infer<typeof deviceReadingSchema>;
 
 /** The body of `POST /api/v1/iot/readings`; each reading is validated on its own. */
 export function readingsRequestSchema(maxReadings: number) {
-  return z.object({ readings: z.array(z.unknown()).min(1).max(maxReadings) }).strict();
+  return z.strictObject(
+    {
+      readings: z
+        .array(z.unknown(), 'must be a list of readings')
+        .min(1, 'must hold at least one reading')
+        .max(maxReadings, `at most ${maxReadings} readings per request`),
+    },
+    'must be {"readings": [ ... ]}; only "readings" is allowed',
+  );
 }
 
 /** The channel named by a device DID. */

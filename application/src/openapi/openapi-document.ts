@@ -59,6 +59,8 @@ function operationObject(op: DocumentedOperation): JsonSchema {
     tags: [op.tag],
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
+    // Anonymous operations carry their credential in the request (device signature, voting token).
+    ...(op.authentication === 'none' ? { security: [] } : {}),
     operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     parameters: [...parametersOf(op.params, 'path'), ...parametersOf(op.query, 'query')],
     ...(op.body
@@ -197,7 +199,8 @@ export function buildOpenApiDocument(input: OpenApiInput): JsonSchema {
       version: input.version,
       description:
         'REST gateway of the CityLedger consortium. Every /api/v1 route needs `Authorization: Bearer <JWT>` with ' +
-        'claims `sub`, `org` (MSP ID) and `role`. Errors are `{"error": {"code", "message"}}`.',
+        'claims `sub`, `org` (MSP ID) and `role`, except device ingest and the anonymous ballot box ' +
+        '(`security: []`). Errors are `{"error": {"code", "message"}}`.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],

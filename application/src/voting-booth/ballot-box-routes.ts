@@ -1,29 +1,11 @@
 import { MSP } from '@cityledger/chaincode-common';
 import { BALLOT_BOX_ROLE } from '@cityledger/chaincode-voting';
-import type { Consortium } from '@cityledger/network';
-import express, { type Router } from 'express';
-import type { z } from 'zod';
 import type { Caller } from '../auth/caller';
-import { ChannelAccess } from '../auth/channel-access';
 import { BALLOT_BOX_USER } from '../auth/service-identities';
-import { ChaincodeInvoker, parseChaincodeResult } from '../chaincode-api/chaincode-invoker';
+import { type ChaincodeInvoker, parseChaincodeResult } from '../chaincode-api/chaincode-invoker';
 import { castBallotBody, electionParams } from '../domain/voting/voting-schemas';
 import { InvalidInputError } from '../errors/gateway-errors';
-import { fieldPath } from '../http/api-router';
-import { checkJsonBodyShape } from '../http/json-body-shape';
-import { rateLimit } from '../http/rate-limit';
-import type { LedgerConnector } from '../ledger/ledger-connector';
-import type { GatewayMetrics } from '../observability/gateway-metrics';
-
-export interface BallotBoxDependencies {
-  ledger: LedgerConnector;
-  consortium: Consortium;
-  metrics: GatewayMetrics;
-  http: { rateLimitPerMinute: number; bodyLimitBytes: number };
-}
-
-/** The route template, for request logs and metrics (never the raw path). */
-export const BALLOT_ROUTE = '/api/v1/ballot-box/{channel}/elections/{electionId}/ballots';
+import type { ApiRouter } from '../http/api-router';
 
 /**
  * The shared identity every anonymous ballot is submitted with. The election authority's
@@ -40,15 +22,6 @@ function asRequestField(error: unknown): unknown {
   return new InvalidInputError(error.field.replace(/^choiceJson/, 'choice'), problem);
 }
 
-/** Validates like the ApiRouter does: the first problem, naming its field. */
-function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-  throw new InvalidInputError(fieldPath(issue.path) || where, message);
-}
-
 /**
  * `POST /{channel}/elections/{electionId}/ballots` with `{token, signature, choice}` — the
  * anonymous ballot box of docs/contracts/voting.md. The blind-signed voting token is the only
@@ -58,30 +31,19 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: string): T
  * the receipt to keep and the block it committed in. Chaincode refusals map as everywhere else:
  * forged token 403, token already used or election not open 409, unknown election 404.
  *
- * Mount under `/api/v1/ballot-box`, ahead of the gateway's token authentication. Requests are
- * rate-limited per client address, like every `/api/v1` request.
+ * Requests are rate-limited per client address, like every `/api/v1` request.
  */
-export function ballotBoxRoutes(deps: BallotBoxDependencies): Router {
-  const router = express.Router();
-  const invoker = new ChaincodeInvoker(deps.ledger, new ChannelAccess(deps.consortium), deps.metrics);
-  const parseJson = express.json({
-    limit: deps.http.bodyLimitBytes,
-    strict: true,
-    type: ['application/json', 'application/*+json'],
-  });
-
-  router.post(
-    '/:channel/elections/:electionId/ballots',
-    (_req, res, next) => {
-      res.locals.route = BALLOT_ROUTE;
-      next();
-    },
-    rateLimit(deps.http.rateLimitPerMinute),
-    parseJson,
-    checkJsonBodyShape(),
-    async (req, res) => {
-      const params = parseOrThrow(electionParams, req.params, 'path');
-      const body = parseOrThrow(castBallotBody, req.body, 'body');
+export function addBallotBoxRoutes(api: ApiRouter, invoker: ChaincodeInvoker): void {
+  api.add({
+    method: 'post',
+    path: '/ballot-box/{channel}/elections/{electionId}/ballots',
+    tag: 'Voting',
+    summary: 'Cast an anonymous ballot with a blind-signed voting token (no Authorization header)',
+    authentication: 'none',
+    params: electionParams,
+    body: castBallotBody,
+    success: { status: 201, description: 'The receipt to keep, and the block the ballot committed in' },
+    handler: async ({ params, body }) => {
       const committed = await invoker
         .submit(BALLOT_BOX_CALLER, {
           channel: params.channel,
@@ -93,17 +55,15 @@ export function ballotBoxRoutes(deps: BallotBoxDependencies): Router {
           throw asRequestField(error);
         });
       const receipt = parseChaincodeResult(committed.result) as { nullifier: string };
-      res
-        .status(201)
-        .set({
+      return {
+        headers: {
           'Cache-Control': 'no-store',
           'X-Transaction-Id': committed.txId,
           'X-Block-Number': String(committed.blockNumber),
           Location: `/api/v1/channels/${params.channel}/elections/${params.electionId}/ballots/${receipt.nullifier}`,
-        })
-        .json({ ...receipt, blockNumber: committed.blockNumber });
+        },
+        body: { ...receipt, blockNumber: committed.blockNumber },
+      };
     },
-  );
-
-  return router;
+  });
 }
