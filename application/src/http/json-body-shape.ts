@@ -1,9 +1,6 @@
+import { isWellFormedText as wellFormed } from '@cityledger/chaincode-common';
 import type { RequestHandler } from 'express';
 import { InvalidInputError } from '../errors/gateway-errors';
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-const wellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
 
 /** Deeper than any request the API defines; deep enough to refuse before anything recurses. */
 export const MAX_JSON_DEPTH = 32;

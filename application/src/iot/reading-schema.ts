@@ -1,4 +1,4 @@
-import { parseIsoTimestamp } from '@cityledger/chaincode-common';
+import { isWellFormedText, parseIsoTimestamp } from '@cityledger/chaincode-common';
 import { z } from 'zod';
 
 /** `did:cityledger:<channel>:<id>`: the channel a device belongs to is part of its id. */
@@ -30,7 +30,8 @@ export const deviceReadingSchema = z
       .refine(isUtcTimestamp, 'must be an ISO-8601 UTC timestamp like 2025-01-31T12:00:00.000Z'),
     metric: z.string().regex(METRIC, 'must be a metric name such as pm2_5'),
     value: z.number().refine(Number.isFinite, 'must be a finite number'),
-    unit: z.string().min(1).max(32).optional(),
+    // The one text rule of every schema: a lone surrogate would be signed as one text and stored as another.
+    unit: z.string().min(1).max(32).refine(isWellFormedText, 'contains a lone UTF-16 surrogate').optional(),
     signature: z.string().min(8).max(200).regex(BASE64, 'must be a base64 DER ECDSA signature'),
   })
   .strict();

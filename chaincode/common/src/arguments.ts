@@ -29,6 +29,34 @@ const DECIMAL_INTEGER_PATTERN = /^-?(0|[1-9]\d*)$/;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * The one rule for text, wherever it enters (HTTP bodies, MQTT readings, chaincode arguments and
+ * the JSON inside them): no lone UTF-16 surrogate. UTF-8 cannot carry one — encoding turns it into
+ * U+FFFD — so a value that contains one is not the value that would be stored or signed.
+ */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/** The path (`a.b[0]`) of the first string or key in a JSON value that breaks {@link isWellFormedText}. */
+export function findMalformedText(value: unknown): string | undefined {
+  const pending: Array<{ value: unknown; path: string }> = [{ value, path: '' }];
+  while (pending.length > 0) {
+    const { value: next, path } = pending.pop()!;
+    if (typeof next === 'string') {
+      if (!isWellFormedText(next)) return path;
+      continue;
+    }
+    if (next === null || typeof next !== 'object') continue;
+    for (const [key, child] of Object.entries(next)) {
+      if (!isWellFormedText(key)) return path;
+      const childPath = Array.isArray(next) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      pending.push({ value: child, path: childPath });
+    }
+  }
+  return undefined;
+}
+
 function fail(field: string, problem: string): never {
   throw new InvalidArgumentError(field, problem);
 }
@@ -61,7 +89,7 @@ export function parseString(
   if (CONTROL_CHARACTERS.test(value)) {
     fail(field, 'must not contain control characters');
   }
-  if (LONE_SURROGATE.test(value) || value.includes('\uDBFF\uDFFF')) {
+  if (!isWellFormedText(value) || value.includes('\uDBFF\uDFFF')) {
     fail(field, 'must be valid Unicode text without U+10FFFF');
   }
   if (opts.pattern && !opts.pattern.test(value)) {
@@ -301,11 +329,19 @@ export function parseJson(field: string, value: unknown, opts: { maxBytes?: numb
   if (Buffer.byteLength(value, 'utf8') > maxBytes) {
     fail(field, `must be at most ${maxBytes} bytes of JSON`);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(value) as unknown;
+    parsed = JSON.parse(value) as unknown;
   } catch (err) {
     fail(field, `is not valid JSON (${(err as Error).message})`);
   }
+  // A `\ud800` escape is valid JSON text that parses into a lone surrogate.
+  const malformed = findMalformedText(parsed);
+  if (malformed !== undefined) {
+    const at = malformed === '' || malformed.startsWith('[') ? malformed : `.${malformed}`;
+    fail(`${field}${at}`, 'contains a lone UTF-16 surrogate');
+  }
+  return parsed;
 }
 
 export type JsonObject = Record<string, unknown>;
