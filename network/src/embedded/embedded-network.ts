@@ -13,7 +13,7 @@ import {
   TransientStore,
 } from './channel-runtime';
 import { ChannelCommitter } from './committer';
-import { NotFoundError, UnavailableError } from './errors';
+import { LedgerStoreError, NotFoundError, UnavailableError } from './errors';
 import {
   type BlockListener,
   BlockEventHub,
@@ -44,6 +44,20 @@ export interface EmbeddedNetworkOptions {
   chaincodes?: Record<string, ReadonlyArray<ContractClass>>;
 }
 
+/** A channel as operators see it: its height, and why it cannot commit or is not trusted, if so. */
+export interface ChannelHealth {
+  channel: string;
+  height: number;
+  /** Why the channel cannot commit. */
+  error?: string;
+  /** Why the channel is not served: its store could not be opened or lost committed blocks. */
+  refusal?: string;
+  /** Whether the chain passed its checks: at start, and at the last `verifyChain`. */
+  verified: boolean;
+  /** The first block the last `verifyChain` rejected, and why. */
+  verificationFailure?: { firstBadBlock: number; reason: string };
+}
+
 interface Channel {
   runtime: ChannelRuntime;
   committer: ChannelCommitter;
@@ -64,6 +78,11 @@ interface Channel {
  */
 export class EmbeddedNetwork {
   private readonly channels = new Map<string, Channel>();
+  /** Chaincode definitions per channel; known even for a channel whose store was refused. */
+  private readonly deployed = new Map<string, Map<string, DeployedChaincode>>();
+  /** Channels not served because their store could not be opened or lost committed blocks. */
+  private readonly refused = new Map<string, LedgerStoreError>();
+  private readonly failedVerifications = new Map<string, { firstBadBlock: number; reason: string }>();
   private readonly peers = new Map<string, EndorsingPeer[]>();
   private readonly client: TransactionClient;
   private stopped = false;
@@ -104,8 +123,8 @@ export class EmbeddedNetwork {
     }
     try {
       for (const definition of consortium.definition.channels) {
-        const ledger = await ChannelLedger.open(join(dataDir, 'ledgers', definition.name), definition.name);
         const chaincodes = new Map<string, DeployedChaincode>();
+        network.deployed.set(definition.name, chaincodes);
         for (const cc of definition.chaincodes) {
           const contracts = options.chaincodes?.[cc.name];
           let implementation = implementations.get(cc.name);
@@ -134,6 +153,15 @@ export class EmbeddedNetwork {
             collections,
             implementation,
           });
+        }
+        let ledger: ChannelLedger;
+        try {
+          ledger = await ChannelLedger.open(join(dataDir, 'ledgers', definition.name), definition.name);
+        } catch (error) {
+          // One damaged channel must not take the others down; it answers UnavailableError.
+          if (!(error instanceof LedgerStoreError)) throw error;
+          network.refused.set(definition.name, error);
+          continue;
         }
         const runtime: ChannelRuntime = {
           name: definition.name,
@@ -182,28 +210,39 @@ export class EmbeddedNetwork {
 
   private channel(name: string): Channel {
     if (this.stopped) throw new UnavailableError('the embedded network is stopped');
+    const refusal = this.refused.get(name);
+    if (refusal) throw refusal;
     const channel = this.channels.get(name);
     if (!channel) throw new NotFoundError(`channel ${name} does not exist`);
     return channel;
   }
 
+  /** A channel's chaincode definitions: configuration, so known even while its store is refused. */
+  private definitions(name: string): Map<string, DeployedChaincode> {
+    if (this.stopped) throw new UnavailableError('the embedded network is stopped');
+    const definitions = this.deployed.get(name);
+    if (!definitions) throw new NotFoundError(`channel ${name} does not exist`);
+    return definitions;
+  }
+
+  /** The channels being served; a refused channel is not among them (see {@link health}). */
   channelNames(): string[] {
     return [...this.channels.keys()];
   }
 
   /** The chaincodes defined on a channel and whether each is installed. */
   chaincodes(channel: string): Array<{ name: string; version: string; installed: boolean }> {
-    const { runtime } = this.channel(channel);
+    const definitions = this.definitions(channel);
     return this.consortium.channel(channel).chaincodes.map((cc) => ({
       name: cc.name,
       version: cc.version,
-      installed: !!runtime.chaincode(cc.name)?.implementation,
+      installed: !!definitions.get(cc.name)?.implementation,
     }));
   }
 
   /** Contract metadata (what `org.hyperledger.fabric:GetMetadata` returns) of an installed chaincode. */
   chaincodeMetadata(channel: string, chaincode: string): Record<string, unknown> {
-    const implementation = this.channel(channel).runtime.chaincode(chaincode)?.implementation;
+    const implementation = this.definitions(channel).get(chaincode)?.implementation;
     if (!implementation)
       throw new NotFoundError(`chaincode ${chaincode} is not installed on channel ${channel}`);
     return implementation.metadata;
@@ -255,8 +294,14 @@ export class EmbeddedNetwork {
     return this.channel(channel).runtime.ledger.height;
   }
 
-  /** Block and chaincode events from `fromBlock` (replayed) onwards (live); returns an unsubscribe function. */
+  /**
+   * Block and chaincode events from `fromBlock` (replayed) onwards (live); returns an unsubscribe
+   * function. A refused channel delivers no events, like a peer that is down, rather than throwing:
+   * subscribers that follow every channel (the IoT bridge) keep serving the others, and bringing
+   * the channel back takes a restore and a restart anyway.
+   */
   subscribe(channel: string, listener: BlockListener, options: { fromBlock?: number } = {}): () => void {
+    if (!this.stopped && this.refused.has(channel)) return () => {};
     return this.channel(channel).events.subscribe(options.fromBlock, listener);
   }
 
@@ -281,7 +326,13 @@ export class EmbeddedNetwork {
   async verifyChain(channel: string): Promise<ChainVerification> {
     const { runtime, committer } = this.channel(channel);
     await committer.idle();
-    return verifyChain(runtime.ledger, runtime.identities);
+    const verification = await verifyChain(runtime.ledger, runtime.identities);
+    if (verification.ok) this.failedVerifications.delete(channel);
+    else {
+      const { firstBadBlock, reason } = verification;
+      this.failedVerifications.set(channel, { firstBadBlock, reason });
+    }
+    return verification;
   }
 
   /** Direct access to a channel's ledger, for operators' tools and tests. */
@@ -289,13 +340,24 @@ export class EmbeddedNetwork {
     return this.channel(channel).runtime.ledger;
   }
 
-  /** Why a channel cannot commit, if it cannot. */
-  health(): Array<{ channel: string; height: number; error?: string }> {
-    return [...this.channels.entries()].map(([name, { runtime, committer }]) => ({
-      channel: name,
-      height: runtime.ledger.height,
-      ...(committer.error ? { error: committer.error.message } : {}),
-    }));
+  /** Every channel of the consortium, served or refused, in the consortium's order. */
+  health(): ChannelHealth[] {
+    return [...this.deployed.keys()].map((name): ChannelHealth => {
+      const refusal = this.refused.get(name);
+      const served = this.channels.get(name);
+      if (refusal || !served) {
+        return { channel: name, height: 0, refusal: refusal?.message ?? 'not started', verified: false };
+      }
+      const failure = this.failedVerifications.get(name);
+      const error = served.committer.error;
+      return {
+        channel: name,
+        height: served.runtime.ledger.height,
+        ...(error ? { error: error.message } : {}),
+        verified: !failure,
+        ...(failure ? { verificationFailure: failure } : {}),
+      };
+    });
   }
 
   async stop(): Promise<void> {

@@ -68,3 +68,17 @@ export class NotFoundError extends LedgerError {}
 
 /** The network is stopped or its ledger cannot be written. */
 export class UnavailableError extends LedgerError {}
+
+/**
+ * A channel's store cannot be opened, or holds fewer or other blocks than the channel committed:
+ * the channel is refused rather than served shorter. Names the channel and the path on disk.
+ */
+export class LedgerStoreError extends UnavailableError {
+  constructor(
+    message: string,
+    readonly channel: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}

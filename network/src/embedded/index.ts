@@ -1,4 +1,4 @@
-export { EmbeddedNetwork, type EmbeddedNetworkOptions } from './embedded-network';
+export { EmbeddedNetwork, type EmbeddedNetworkOptions, type ChannelHealth } from './embedded-network';
 export type {
   TransactionRequest,
   SubmitResult,
@@ -13,6 +13,7 @@ export {
   CommitError,
   NotFoundError,
   UnavailableError,
+  LedgerStoreError,
 } from './errors';
 export { type CommittedBlock, type BlockListener, describeStoredBlock } from './events/block-events';
 export type { ValidatedTransaction } from './validation/block-validator';

@@ -105,7 +105,13 @@ export async function verifyChain(
   const source: BlockSource = {
     height: ledger.height,
     async readBlock(number) {
-      const bytes = await ledger.getBlockBytes(number);
+      let bytes: Buffer | undefined;
+      try {
+        bytes = await ledger.getBlockBytes(number);
+      } catch (error) {
+        // LevelDB reports a damaged table as an error: that block is bad, not the verifier.
+        throw new BadBlock(`block cannot be read: ${(error as Error).message}`);
+      }
       if (!bytes) return undefined;
       try {
         return common.Block.deserializeBinary(bytes);

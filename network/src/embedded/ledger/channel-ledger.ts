@@ -1,7 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { AbstractSublevel } from 'abstract-level';
 import { common } from '@hyperledger/fabric-protos';
+import { LedgerStoreError } from '../errors';
+import { blockHeaderHash } from '../protocol/block';
+import { type CommitCheckpoint, CommitCheckpointFile } from './commit-checkpoint';
 import {
   type HistoryEntry,
   type VersionedValue,
@@ -13,6 +17,9 @@ import {
 } from './record-codec';
 
 type Db = ClassicLevel<string, Buffer>;
+
+/** Four times LevelDB's default write buffer (4 MiB), of which at most two live in log files. */
+const LOG_RECOVERY_WINDOW_BYTES = 16 * 1024 * 1024;
 type Sublevel = AbstractSublevel<Db, string | Buffer | Uint8Array, string, Buffer>;
 
 /** Where a transaction landed, and whether it was valid. */
@@ -81,7 +88,9 @@ export class ChannelLedger {
 
   private constructor(
     readonly channel: string,
+    readonly directory: string,
     private readonly db: Db,
+    private readonly checkpoint: CommitCheckpointFile,
   ) {
     const opts = { keyEncoding: 'utf8', valueEncoding: 'buffer' } as const;
     this.blocks = db.sublevel<string, Buffer>('blocks', opts);
@@ -93,15 +102,40 @@ export class ChannelLedger {
     this.meta = db.sublevel<string, Buffer>('meta', opts);
   }
 
+  /**
+   * Opens a channel's store and refuses it, with a {@link LedgerStoreError}, when it cannot be
+   * opened or holds fewer or other blocks than its commit checkpoint records. LevelDB recovers a
+   * damaged log by dropping what it cannot read, and classic-level exposes no `paranoid_checks`
+   * to make it fail instead; the checkpoint is what notices.
+   */
   static async open(directory: string, channel: string): Promise<ChannelLedger> {
-    mkdirSync(directory, { recursive: true });
+    const checkpointFile = new CommitCheckpointFile(`${directory}.checkpoint.json`);
+    let checkpoint: CommitCheckpoint | undefined;
+    try {
+      checkpoint = checkpointFile.read();
+    } catch (error) {
+      throw refusal(channel, directory, `its commit checkpoint cannot be read: ${causes(error)}`);
+    }
+    mkdirSync(dirname(directory), { recursive: true });
     const db: Db = new ClassicLevel<string, Buffer>(directory, {
       keyEncoding: 'utf8',
       valueEncoding: 'buffer',
+      // A channel that has committed blocks must find its store, never start an empty one.
+      createIfMissing: !checkpoint || checkpoint.height === 0,
     });
-    await db.open();
-    const ledger = new ChannelLedger(channel, db);
-    await ledger.loadCheckpoint();
+    try {
+      await db.open();
+    } catch (error) {
+      throw refusal(channel, directory, `the store cannot be opened: ${causes(error)}`);
+    }
+    const ledger = new ChannelLedger(channel, directory, db, checkpointFile);
+    try {
+      await ledger.loadCheckpoint();
+      await ledger.reconcile(checkpoint);
+    } catch (error) {
+      await db.close();
+      throw error instanceof LedgerStoreError ? error : refusal(channel, directory, causes(error));
+    }
     return ledger;
   }
 
@@ -110,6 +144,85 @@ export class ChannelLedger {
     const hash = await this.meta.get('lastHeaderHash');
     this.heightValue = height ? Number(height.toString()) : 0;
     this.lastHeaderHash = hash ?? Buffer.alloc(0);
+  }
+
+  /**
+   * Blocks are written to the store before the checkpoint, so a crash between the two leaves the
+   * store one block ahead, which is safe to adopt (as is a store copied after its checkpoint, in a
+   * live backup) once the checkpoint's tip is found in it; a store behind its checkpoint lost blocks.
+   */
+  private async reconcile(checkpoint: CommitCheckpoint | undefined): Promise<void> {
+    const found = this.heightValue;
+    if (found > 0) {
+      const tip = await this.storedHeaderHash(found - 1);
+      if (!tip.equals(this.lastHeaderHash)) {
+        throw refusal(
+          this.channel,
+          this.directory,
+          `its newest block ${found - 1} differs from the store's own record of it`,
+        );
+      }
+      await this.checkRecentBlocksPresent(found);
+    }
+    if (checkpoint) {
+      if (found < checkpoint.height) {
+        throw refusal(
+          this.channel,
+          this.directory,
+          `the store holds ${found} blocks but ${checkpoint.height} were committed (checkpoint ${this.checkpoint.path}): committed blocks were lost`,
+        );
+      }
+      if (checkpoint.height > 0) {
+        const tip = await this.storedHeaderHash(checkpoint.height - 1);
+        if (!tip.equals(checkpoint.tipHeaderHash)) {
+          throw refusal(
+            this.channel,
+            this.directory,
+            `block ${checkpoint.height - 1} in the store differs from the committed one (checkpoint ${this.checkpoint.path})`,
+          );
+        }
+      }
+      if (found === checkpoint.height) return;
+    }
+    // A new channel, a ledger from before checkpoints, or a crash after the store write.
+    if (found > 0) await this.checkpoint.write({ height: found, tipHeaderHash: this.lastHeaderHash });
+  }
+
+  /**
+   * LevelDB drops the unreadable records of a damaged log, and a dropped record may sit between
+   * two that survive, leaving a hole below an intact tip. Only the log can lose records that way,
+   * and it never holds more than two write buffers, so walking back over more block bytes than
+   * that from the tip finds any such hole without reading the whole chain.
+   */
+  private async checkRecentBlocksPresent(height: number): Promise<void> {
+    let expected = height - 1;
+    let bytes = 0;
+    for await (const [key, value] of this.blocks.iterator({ lte: padded(height - 1), reverse: true })) {
+      if (key !== padded(expected)) break;
+      bytes += value.length;
+      if (expected === 0 || bytes > LOG_RECOVERY_WINDOW_BYTES) return;
+      expected--;
+    }
+    throw refusal(
+      this.channel,
+      this.directory,
+      `block ${expected} is missing or unreadable below the newest block ${height - 1}: committed blocks were lost`,
+    );
+  }
+
+  private async storedHeaderHash(blockNumber: number): Promise<Buffer> {
+    const bytes = await this.getBlockBytes(blockNumber);
+    if (!bytes) throw refusal(this.channel, this.directory, `block ${blockNumber} is missing from the store`);
+    let header: common.BlockHeader | undefined;
+    try {
+      header = common.Block.deserializeBinary(bytes).getHeader();
+    } catch {
+      header = undefined;
+    }
+    if (!header || header.getNumber() !== blockNumber) {
+      throw refusal(this.channel, this.directory, `block ${blockNumber} in the store cannot be decoded`);
+    }
+    return blockHeaderHash(header);
   }
 
   /** Number of committed blocks; the next block's number. */
@@ -260,9 +373,32 @@ export class ChannelLedger {
     await batch.write({ sync: true });
     this.heightValue = commit.blockNumber + 1;
     this.lastHeaderHash = commit.headerHash;
+    // Only after the store has the block: a checkpoint ahead of its store would mean lost blocks.
+    await this.checkpoint.write({ height: this.heightValue, tipHeaderHash: commit.headerHash });
   }
 
   async close(): Promise<void> {
     await this.db.close();
   }
+}
+
+const RECOVERY =
+  "The channel is not served. Stop the gateway and restore the channel's store directory together " +
+  'with its .checkpoint.json file from a backup (docs/operations.md, "Recovering a channel ledger").';
+
+function refusal(channel: string, directory: string, problem: string): LedgerStoreError {
+  return new LedgerStoreError(
+    `channel ${channel}: ledger store ${directory}: ${problem}. ${RECOVERY}`,
+    channel,
+    directory,
+  );
+}
+
+/** LevelDB's own words sit in the `cause` of classic-level's "Database failed to open". */
+function causes(error: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = error; e instanceof Error && messages.length < 4; e = e.cause) {
+    messages.push(e.message);
+  }
+  return messages.join(': ') || String(error);
 }
