@@ -38,7 +38,7 @@ describe('gateway operations: health, readiness, metrics, OpenAPI, docs, limits'
     expect(answer.body.problems).to.not.include('chaincode identity is not installed on channel civic');
   });
 
-  it('serves Prometheus metrics: requests, latencies, submissions by outcome, ledger height per channel', async () => {
+  it('serves Prometheus metrics: requests, latencies, submissions by outcome, ledger height and verification per channel', async () => {
     const token = gateway.token('otto', 'CityMSP', 'operator');
     await gateway.request('POST', '/api/v1/channels/civic/chaincodes/telemetry/transactions', {
       token,
@@ -48,6 +48,7 @@ describe('gateway operations: health, readiness, metrics, OpenAPI, docs, limits'
     expect(answer.status).to.equal(200);
     expect(answer.headers.get('content-type')).to.match(/^text\/plain/);
     expect(answer.body).to.match(/cityledger_ledger_height\{channel="civic"\} \d+/);
+    expect(answer.body).to.include('cityledger_chain_verified{channel="civic"} 1');
     expect(answer.body).to.match(
       /cityledger_ledger_submissions_total\{channel="civic",chaincode="telemetry",outcome="refused"\} 1/,
     );

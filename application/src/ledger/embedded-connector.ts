@@ -269,20 +269,28 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
     if (this.closed) return { ready: false, problems: ['the ledger connection is closed'], channels: [] };
     const problems: string[] = [];
     const required = this.options.requiredChaincodes;
-    const channels = this.network.health().map(({ channel, height, error }) => {
-      if (error) problems.push(`channel ${channel} cannot commit: ${error}`);
-      const chaincodes = this.network.chaincodes(channel);
-      for (const cc of chaincodes) {
-        if (!cc.installed && (!required || required.includes(cc.name))) {
-          problems.push(`chaincode ${cc.name} is not installed on channel ${channel}`);
+    const channels = this.network
+      .health()
+      .map(({ channel, height, error, refusal, verified, verificationFailure }) => {
+        if (refusal) problems.push(refusal);
+        if (error) problems.push(`channel ${channel} cannot commit: ${error}`);
+        if (verificationFailure) {
+          const { firstBadBlock, reason } = verificationFailure;
+          problems.push(`channel ${channel} failed verification at block ${firstBadBlock}: ${reason}`);
         }
-      }
-      return {
-        channel,
-        height,
-        chaincodesInstalled: chaincodes.filter((c) => c.installed).map((c) => c.name),
-      };
-    });
+        const chaincodes = this.network.chaincodes(channel);
+        for (const cc of chaincodes) {
+          if (!cc.installed && (!required || required.includes(cc.name))) {
+            problems.push(`chaincode ${cc.name} is not installed on channel ${channel}`);
+          }
+        }
+        return {
+          channel,
+          height,
+          chaincodesInstalled: chaincodes.filter((c) => c.installed).map((c) => c.name),
+          verified,
+        };
+      });
     return { ready: problems.length === 0, problems, channels };
   }
 

@@ -160,5 +160,11 @@ export interface LedgerReadiness {
   ready: boolean;
   /** Why the ledger is not ready, one sentence per problem. */
   problems: string[];
-  channels: Array<{ channel: string; height: number; chaincodesInstalled: string[] }>;
+  channels: Array<{
+    channel: string;
+    height: number;
+    chaincodesInstalled: string[];
+    /** Whether the channel's chain passed its last check (at open, and by `verify`), where known. */
+    verified?: boolean;
+  }>;
 }

@@ -71,5 +71,16 @@ export class GatewayMetrics {
         }
       },
     });
+    new Gauge({
+      name: 'cityledger_chain_verified',
+      help: 'Whether a channel passed its last chain check (at open and by /verify): 1 yes, 0 no',
+      labelNames: ['channel'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const { channel, verified } of ledger.readiness().channels) {
+          if (verified !== undefined) this.set({ channel }, verified ? 1 : 0);
+        }
+      },
+    });
   }
 }

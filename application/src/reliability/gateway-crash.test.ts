@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareStateWithReplay } from '@cityledger/network/dist/embedded/audit/state-replay';
@@ -209,5 +209,35 @@ describe('reliability: the gateway killed during submissions loses and duplicate
     expect(civic.body.reason).to.be.a('string').and.not.equal('');
     const energy = await call(gateway.url, 'GET', '/api/v1/channels/energy/verify', auditor);
     expect(energy.body).to.include({ ok: true });
+
+    const readiness = await fetch(`${gateway.url}/readyz`);
+    expect(readiness.status).to.equal(503);
+    expect(((await readiness.json()) as { problems: string[] }).problems).to.include(
+      `channel civic failed verification at block ${target}: ${civic.body.reason}`,
+    );
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).to.include('cityledger_chain_verified{channel="civic"} 0');
+    expect(metrics).to.include('cityledger_chain_verified{channel="energy"} 1');
+  });
+
+  it('refuses a channel whose store cannot be opened, naming it and its path, and serves the other', async () => {
+    await gateway!.stop();
+    const store = join(dataDir, 'ledgers', 'civic');
+    for (const manifest of readdirSync(store).filter((name) => name.startsWith('MANIFEST-'))) {
+      unlinkSync(join(store, manifest));
+    }
+    gateway = await startChildGateway(dataDir);
+    const readiness = await fetch(`${gateway.url}/readyz`);
+    expect(readiness.status).to.equal(503);
+    const { problems } = (await readiness.json()) as { problems: string[] };
+    expect(problems.join('\n')).to.include(
+      `channel civic: ledger store ${store}: the store cannot be opened`,
+    );
+    const civic = await call(gateway.url, 'GET', '/api/v1/channels/civic/verify', auditor);
+    expect([civic.status, civic.body.error?.code]).to.deep.equal([503, 'LEDGER_UNAVAILABLE']);
+    const energy = await call(gateway.url, 'GET', '/api/v1/channels/energy/verify', auditor);
+    expect(energy.body).to.include({ ok: true });
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).to.include('cityledger_chain_verified{channel="civic"} 0');
   });
 });
