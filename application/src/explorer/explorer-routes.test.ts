@@ -85,6 +85,22 @@ describe('auditor explorer', () => {
     expect(raw.body.history).to.deep.equal(composite.body.history);
   });
 
+  it('bounds the history key: a long one answers 400 naming key, a huge one 414, both in the error envelope', async () => {
+    const long = await get(`/chaincodes/identity/history?key=${'k'.repeat(4000)}`);
+    expect([long.status, long.body.error.code, long.body.error.field]).to.deep.equal([
+      400,
+      'INVALID_ARGUMENT',
+      'key',
+    ]);
+    // Past Node's 16 KB header limit the request never reaches express; it still gets the envelope.
+    const huge = await get(`/chaincodes/identity/history?key=${'k'.repeat(100_000)}`);
+    expect([huge.status, huge.body.error.code]).to.deep.equal([414, 'URI_TOO_LONG']);
+    const hugeHeader = await gateway.request('GET', '/healthz', {
+      headers: { 'x-padding': 'p'.repeat(20_000) },
+    });
+    expect([hugeHeader.status, hugeHeader.body.error.code]).to.deep.equal([431, 'HEADERS_TOO_LARGE']);
+  });
+
   it('verifies the chain', async () => {
     const answer = await get('/verify');
     expect(answer.status).to.equal(200);

@@ -5,6 +5,7 @@ import { type Consortium, type ContractClass, loadConsortium } from '@cityledger
 import { type JwtKeys, resolveJwtKeys } from '../auth/jwt-keys';
 import type { GatewayConfig } from '../config/gateway-config';
 import { type Gateway, createGateway } from '../http/create-gateway';
+import { answerOversizedRequests } from '../http/oversized-request';
 import { EmbeddedLedgerConnector } from '../ledger/embedded-connector';
 import { installedChaincodes } from '../ledger/installed-chaincodes';
 import type { LedgerConnector } from '../ledger/ledger-connector';
@@ -69,6 +70,7 @@ export async function startGatewayServer(options: {
     gateway = createGateway({ config, consortium, ledger, jwtKeys, logger });
     await gateway.iot.start();
     server = gateway.app.listen(config.port, config.host, config.http.listenBacklog);
+    answerOversizedRequests(server);
     await once(server, 'listening');
   } catch (error) {
     await gateway?.iot.stop();
