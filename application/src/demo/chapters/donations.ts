@@ -1,8 +1,43 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DemoStepError, type UserSession } from '../demo-client';
+import type { Narrator } from '../narrator';
 import type { StoryContext } from '../story-context';
-import { civicDid } from '../story-context';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * An organisation has one DID per channel, so a later run of the story against the same ledger
+ * finds the one an earlier run registered instead of failing on the conflict.
+ */
+async function communityOrganisationDid(
+  organiser: UserSession,
+  id: string,
+  narrator: Narrator,
+): Promise<string> {
+  try {
+    const registered = await organiser.post('/channels/civic/organisations', {
+      id,
+      name: 'Night Shelter Association',
+    });
+    return registered.did as string;
+  } catch (error) {
+    if (!(error instanceof DemoStepError && error.status === 409)) throw error;
+  }
+  for (let bookmark = ''; ;) {
+    const page = await organiser.get(
+      `/channels/civic/dids?type=organisation&pageSize=100${bookmark ? `&bookmark=${encodeURIComponent(bookmark)}` : ''}`,
+    );
+    const records = page.records as Array<{ did: string; controller: string; status: string }>;
+    const own = records.find((doc) => doc.controller === 'CommunityMSP' && doc.status === 'active');
+    if (own) {
+      narrator.result(`already registered by an earlier run: ${own.did}`);
+      return own.did;
+    }
+    if (records.length === 0 || !page.bookmark)
+      throw new Error('CommunityMSP has an organisation DID that cannot be listed');
+    bookmark = page.bookmark as string;
+  }
+}
 
 /** A shelter campaign: donations, an audited milestone, a disbursement the beneficiary confirms, a trace. */
 export async function fundShelter(story: StoryContext): Promise<void> {
@@ -13,9 +48,8 @@ export async function fundShelter(story: StoryContext): Promise<void> {
     'Donations, followed to the cent',
     'A community organisation raises money; the auditor approves each milestone before money goes out, and every donation can be traced to what it paid for.',
   );
-  const orgId = `night-shelter-${runId}`;
   narrator.step('The community organisation registers its own DID', 'POST /channels/civic/organisations');
-  await organiser.post('/channels/civic/organisations', { id: orgId, name: 'Night Shelter Association' });
+  const organiserDid = await communityOrganisationDid(organiser, `night-shelter-${runId}`, narrator);
   const campaignId = `winter-shelter-${runId}`;
   const base = `/channels/civic/campaigns/${campaignId}`;
   narrator.step(
@@ -24,7 +58,7 @@ export async function fundShelter(story: StoryContext): Promise<void> {
   );
   await organiser.post('/channels/civic/campaigns', {
     campaignId,
-    organiserDid: civicDid(orgId),
+    organiserDid,
     title: 'Winter shelter',
     goalCents: 100_000,
     currency: 'EUR',
