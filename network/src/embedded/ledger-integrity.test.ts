@@ -166,6 +166,11 @@ describe('embedded network: a damaged ledger store is refused, never served shor
     );
   });
 
+  it('refuses the channel when its checkpoint cannot be read', async () => {
+    writeFileSync(`${store}.checkpoint.json`, '{"height":4');
+    expectRefusal(await restart(), /its commit checkpoint cannot be read/);
+  });
+
   it('refuses the channel when its whole store directory is gone rather than starting it afresh', async () => {
     rmSync(store, { recursive: true });
     expectRefusal(await restart(), /the store cannot be opened/);
