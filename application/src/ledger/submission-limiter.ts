@@ -19,6 +19,8 @@ export interface SubmissionLimits {
 const SAMPLE_MS = 250;
 /** Time constant of the drain rate's moving average: it follows a change within a few seconds. */
 const RATE_TIME_CONSTANT_MS = 3_000;
+/** Return times are handed out no further ahead than this, whatever the crowd. */
+const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
  * Completions per second, as an exponentially weighted moving average over wall time: idle time
@@ -57,16 +59,20 @@ class DrainRate {
 /**
  * Bounds the submissions in flight and the queue behind them by what the ledger drains within a
  * latency budget (Little's law: wait ≈ work held / drain rate). Work beyond the bound is refused at
- * once with 429 and a Retry-After of the time the queue needs to drain, instead of waiting in
- * a queue where it would only make every admitted caller wait longer.
+ * once with 429 and a Retry-After that spreads the refused callers' returns at the drain rate,
+ * instead of waiting in a queue where it would only make every admitted caller wait longer.
  */
 export class SubmissionLimiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly drain: DrainRate;
+  private readonly now: () => number;
+  /** When the next refused caller should come back (ms on the limiter's clock). */
+  private nextReturnAt = 0;
 
   constructor(private readonly limits: SubmissionLimits) {
-    this.drain = new DrainRate(limits.now ?? Date.now);
+    this.now = limits.now ?? Date.now;
+    this.drain = new DrainRate(this.now);
   }
 
   get inFlight(): number {
@@ -117,10 +123,18 @@ export class SubmissionLimiter {
 
   private saturated(): TooManyRequestsError {
     const rate = this.drain.current();
-    // When the queue ahead has drained, a slot is free again. Waiting for everything in flight as
-    // well would send refused clients back after the ledger ran short of work (measured: 200
-    // clients committed a third less); with no rate measured yet, one second.
-    const retryAfterSeconds = rate > 0 ? Math.max(1, Math.ceil(this.waiting.length / rate)) : 1;
+    const t = this.now();
+    let retryAfterSeconds = 1;
+    if (rate > 0) {
+      // Each refused caller gets its own return time, one drain interval after the previous one,
+      // from when the queue ahead has drained. Telling them all the same time would bring them back
+      // together, and refusing that crowd again costs the event loop the admitted callers need
+      // (measured: 1,000 clients retrying every 1–2 s committed 22 tx/s against 40 at 200).
+      const queueDrained = t + (this.waiting.length * 1000) / rate;
+      const returnAt = Math.min(Math.max(queueDrained, this.nextReturnAt), t + MAX_RETRY_AFTER_MS);
+      this.nextReturnAt = returnAt + 1000 / rate;
+      retryAfterSeconds = Math.max(1, Math.ceil((returnAt - t) / 1000));
+    }
     return new TooManyRequestsError(
       'SATURATED',
       `the gateway holds ${this.active} submissions in flight and ${this.waiting.length} queued, ` +
