@@ -206,6 +206,16 @@ describe('argument validation', () => {
       );
     });
 
+    it('refuses a lone surrogate escaped inside JSON text, in a value or a key, naming where', () => {
+      expect(() => parseJsonObject('reading', '{"unit":"ug\\ud800"}')).to.throw(
+        'INVALID_ARGUMENT: reading.unit: contains a lone UTF-16 surrogate',
+      );
+      expect(() => parseJsonObject('reading', '{"\\udc00":1}')).to.throw(
+        'INVALID_ARGUMENT: reading: contains a lone UTF-16 surrogate',
+      );
+      expect(parseJsonObject('reading', '{"unit":"\\ud83d\\ude00"}')).to.deep.equal({ unit: '\u{1F600}' });
+    });
+
     it('parses arrays item by item, naming the failing item', () => {
       expect(parseArray('metrics', '["a","b"]', (f, v) => parseId(f, v))).to.deep.equal(['a', 'b']);
       expect(() => parseArray('metrics', ['a', 'b c'], (f, v) => parseId(f, v))).to.throw(
