@@ -65,8 +65,8 @@ class DrainRate {
 /**
  * Bounds the submissions in flight and the queue behind them by what the ledger drains within a
  * latency budget (Little's law: wait ≈ work held / drain rate). Work beyond the bound is refused at
- * once with 429 and a Retry-After that spreads the refused callers' returns at the drain rate,
- * instead of waiting in a queue where it would only make every admitted caller wait longer.
+ * once with 429 and a Retry-After that spreads the refused callers' returns over time, instead of
+ * waiting in a queue where it would only make every admitted caller wait longer.
  */
 export class SubmissionLimiter {
   private active = 0;
@@ -133,9 +133,9 @@ export class SubmissionLimiter {
     let retryAfterSeconds = 1;
     if (rate > 0) {
       // Each refused caller gets its own return time, half a drain interval after the previous
-      // one, from when the queue ahead has drained. Telling them all the same time would bring them back
-      // together, and refusing that crowd again costs the event loop the admitted callers need
-      // (measured: 1,000 clients retrying every 1–2 s committed 22 tx/s against 40 at 200).
+      // one, from when the queue ahead has drained. Telling them all the same time would bring
+      // them back together, and refusing that crowd again costs the event loop the admitted
+      // callers need (measured: 1,000 clients retrying every 1–2 s committed 22 tx/s, 40 at 200).
       const queueDrained = t + (this.waiting.length * 1000) / rate;
       const returnAt = Math.min(Math.max(queueDrained, this.nextReturnAt), t + MAX_RETRY_AFTER_MS);
       this.nextReturnAt = returnAt + 1000 / (rate * RETURN_OVERBOOKING);
