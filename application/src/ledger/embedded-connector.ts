@@ -158,10 +158,15 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
         const identity = await this.identityOf(caller);
         const { value, attempts } = await retryReadConflicts(
           () => this.network.submit(identity, call),
-          (error) =>
-            error instanceof CommitError && READ_CONFLICTS.has(error.validationCodeName)
-              ? error.validationCodeName
-              : undefined,
+          (error) => {
+            if (error instanceof CommitError && READ_CONFLICTS.has(error.validationCodeName)) {
+              return error.validationCodeName;
+            }
+            // Endorsers that simulated on either side of a block commit disagree; endorsing again agrees.
+            return error instanceof EndorseError && error.reason === 'mismatch'
+              ? 'ENDORSEMENT_MISMATCH'
+              : undefined;
+          },
           this.options.submissions,
         );
         return { txId: value.txId, blockNumber: value.blockNumber, result: value.result, attempts };

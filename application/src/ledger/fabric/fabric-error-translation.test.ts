@@ -115,5 +115,12 @@ describe('translating fabric-gateway errors into gateway errors', () => {
       ['LedgerFailureError', 'ENDORSEMENT_MISMATCH'],
       ['LedgerUnavailableError', 'CHANNEL_NOT_JOINED'],
     ]);
+    // Endorsers that disagree read different versions: the submission is endorsed again.
+    expect(results.map((r) => r.readConflict)).to.deep.equal([
+      undefined,
+      undefined,
+      'ENDORSEMENT_MISMATCH',
+      undefined,
+    ]);
   });
 });

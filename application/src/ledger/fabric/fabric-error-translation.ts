@@ -72,8 +72,16 @@ function isCommitFailure(error: unknown): error is FabricCommitFailure {
   );
 }
 
-/** The validation code name of a transaction that committed invalid because of a read conflict. */
+/**
+ * The validation code name of a transaction that committed invalid because of a read conflict, or
+ * ENDORSEMENT_MISMATCH when its endorsers read different versions: both are worth endorsing again.
+ */
 export function readConflictOf(error: unknown): string | undefined {
+  // Endorsers that simulated on either side of a block commit disagree; endorsing again, after
+  // the block, makes them agree, as re-endorsing does for an MVCC conflict.
+  if (isGatewayFailure(error) && error.name === 'EndorseError') {
+    return messagesOf(error).some((m) => ENDORSEMENT_MISMATCH.test(m)) ? 'ENDORSEMENT_MISMATCH' : undefined;
+  }
   if (!isCommitFailure(error)) return undefined;
   const name = validationCodeName(error.code);
   return READ_CONFLICTS.has(name) ? name : undefined;
