@@ -29,17 +29,11 @@ export class FabricCommands {
     private readonly layout: NetworkLayout,
   ) {}
 
-  async exec(
-    command: FabricCommand,
-    args: string[],
-    env: Record<string, string> = {},
-    cwd?: string,
-  ): Promise<string> {
+  async exec(command: FabricCommand, args: string[], env: Record<string, string> = {}): Promise<string> {
     const printable = `${command} ${args.join(' ')}`;
     try {
       const { stdout, stderr } = await run(this.release.command(command), args, {
         env: { ...process.env, FABRIC_CFG_PATH: this.release.configDir, ...env },
-        cwd,
         maxBuffer: 64 * 1024 * 1024,
       });
       return stdout || stderr;

@@ -3,16 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import { ProcessSupervisor } from './process-supervisor';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { ProcessSupervisor, processAlive } from './process-supervisor';
 
 describe('the process supervisor', () => {
   let dir: string;
@@ -46,10 +37,10 @@ describe('the process supervisor', () => {
     supervisor.start(spec('node-b'));
     await sleep(200);
     const child = Number(readFileSync(join(dir, 'node-b.child'), 'utf8'));
-    expect(alive(child)).to.equal(true);
+    expect(processAlive(child)).to.equal(true);
     await supervisor.stop('node-b');
     expect(supervisor.isRunning('node-b')).to.equal(false);
-    expect(alive(child)).to.equal(false);
+    expect(processAlive(child)).to.equal(false);
   });
 
   it('restarts a stopped process from its recorded launch spec', async () => {

@@ -130,8 +130,18 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 function groupAlive(pid: number): boolean {
+  return signalZero(-pid);
+}
+
+/** Whether a process (not its group) still exists. */
+export function processAlive(pid: number): boolean {
+  return signalZero(pid);
+}
+
+/** Signal 0 probes without signalling; EPERM means it exists but belongs to someone else. */
+function signalZero(target: number): boolean {
   try {
-    process.kill(-pid, 0);
+    process.kill(target, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';

@@ -23,7 +23,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
 import { connect } from '@hyperledger/fabric-gateway';
 import {
   CHILD_JWT_SECRET,
@@ -32,7 +31,8 @@ import {
   startChildGateway,
 } from '@cityledger/application/dist/reliability/child-gateway';
 import { gatewayCredentialsOf } from '@cityledger/application/dist/ledger/fabric/gateway-identity';
-import { ensureCryptoMaterial, readFabricNetworkProfile } from '@cityledger/network';
+import { PeerConnections } from '@cityledger/application/dist/ledger/fabric/peer-connections';
+import { ensureCryptoMaterial, loadConsortium, readFabricNetworkProfile } from '@cityledger/network';
 import { measureCryptoBaseline } from '@cityledger/network/dist/bench/crypto-baseline';
 import { percentile } from '@cityledger/network/dist/bench/statistics';
 import { FabricTestNetwork } from '../fabric-test-network';
@@ -142,21 +142,15 @@ async function ensureFeed(url: string, token: string): Promise<void> {
 
 async function bareClient(networkDir: string, clients: number, seconds: number): Promise<Figures> {
   const profile = readFabricNetworkProfile(networkDir);
-  const { loadConsortium } = await import('@cityledger/network');
   const crypto = await ensureCryptoMaterial(
     loadConsortium(profile.consortiumFile).definition,
     profile.cryptoDir,
   );
   const identity = await crypto.enrollUser(OPERATOR.org, 'bench-bare-client', { role: OPERATOR.role });
   const peer = profile.peers.find((p) => p.mspId === OPERATOR.org)!;
-  const { readFileSync } = await import('node:fs');
-  const client = new grpc.Client(
-    peer.endpoint,
-    grpc.credentials.createSsl(readFileSync(peer.tlsRootCertFile)),
-    {
-      'grpc.ssl_target_name_override': peer.hostname,
-    },
-  );
+  // The gRPC connection exactly as the gateway's Fabric connector opens it, so the two paths compare.
+  const connections = new PeerConnections(networkDir);
+  const client = connections.client(peer);
   const gateway = connect({ client, ...gatewayCredentialsOf(identity) });
   const contract = gateway.getNetwork('energy').getContract('telemetry');
   const batch = batchFactory(`bare-${Date.now()}`);
@@ -166,7 +160,7 @@ async function bareClient(networkDir: string, clients: number, seconds: number):
     });
   } finally {
     gateway.close();
-    client.close();
+    connections.close();
   }
 }
 

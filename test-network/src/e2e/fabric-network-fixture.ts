@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FabricTestNetwork } from '../fabric-test-network';
 import { freeBasePort } from './port-range';
+import { processAlive } from '../process-supervisor';
 
 /**
  * The one network of a `npm run test:fabric` run, stood up from nothing before the first test and
@@ -27,15 +28,6 @@ export function rememberProcesses(): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(5 * 60_000);
@@ -52,7 +44,7 @@ export const mochaHooks = {
     rememberProcesses();
     await network.down();
     rmSync(network.layout.workDir, { recursive: true, force: true });
-    const survivors = [...pids].filter(alive);
+    const survivors = [...pids].filter(processAlive);
     if (survivors.length > 0) throw new Error(`processes left behind by down: ${survivors.join(', ')}`);
   },
 };

@@ -56,7 +56,7 @@ const GATEWAY_FAILURES: ReadonlySet<string> = new Set([
   'CommitStatusError',
 ]);
 
-function isGatewayFailure(error: unknown): error is FabricGatewayFailure {
+export function isGatewayFailure(error: unknown): error is FabricGatewayFailure {
   return (
     error instanceof Error &&
     GATEWAY_FAILURES.has(error.name) &&

@@ -1,5 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isGatewayFailure } from './fabric-error-translation';
 
 export interface OrderingRetryPolicy {
   /** How long to keep trying before the failure reaches the caller. */
@@ -20,11 +21,10 @@ export const ORDERING_RETRY: OrderingRetryPolicy = { budgetMs: 15_000, firstDela
  * DEADLINE_EXCEEDED (the peer Gateway was still waiting on an orderer that went away).
  */
 export function isOrderingUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
   return (
-    error instanceof Error &&
+    isGatewayFailure(error) &&
     error.name === 'SubmitError' &&
-    (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED)
+    (error.code === GrpcStatus.UNAVAILABLE || error.code === GrpcStatus.DEADLINE_EXCEEDED)
   );
 }
 
