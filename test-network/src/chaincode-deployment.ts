@@ -8,6 +8,7 @@ import {
 import { buildCcaasPackage } from './chaincode-package';
 import type { FabricCommands } from './fabric-commands';
 import type { FabricTestNetwork } from './fabric-test-network';
+import { HostNetwork } from './host-network';
 import { type ChaincodeServerLayout, type PeerLayout, endpointOf } from './network-layout';
 import { isHealthy, waitFor } from './readiness';
 
@@ -146,23 +147,25 @@ function startChaincodeServer(
 ): void {
   const shimCli = require.resolve('fabric-shim/cli.js');
   const chaincodeDir = chaincodeDirectory(server.chaincode);
+  const tlsDir = chaincodeServerTlsDir(network, server);
+  const [command, args] = HostNetwork.wrap(server.namespace, process.execPath, [
+    shimCli,
+    'server',
+    '--chaincode-address',
+    endpointOf(server),
+    '--chaincode-id',
+    packageId,
+    '--module-path',
+    chaincodeDir,
+    '--chaincode-tls-cert-file',
+    join(tlsDir, 'server.crt'),
+    '--chaincode-tls-key-file',
+    join(tlsDir, 'server.key'),
+  ]);
   network.supervisor.start({
     name: server.name,
-    command: process.execPath,
-    args: [
-      shimCli,
-      'server',
-      '--chaincode-address',
-      endpointOf(server),
-      '--chaincode-id',
-      packageId,
-      '--module-path',
-      chaincodeDir,
-      '--chaincode-tls-cert-file',
-      join(chaincodeServerTlsDir(network, server), 'server.crt'),
-      '--chaincode-tls-key-file',
-      join(chaincodeServerTlsDir(network, server), 'server.key'),
-    ],
+    command,
+    args,
     cwd: chaincodeDir,
     env: {
       PATH: process.env.PATH ?? '',

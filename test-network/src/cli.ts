@@ -1,26 +1,45 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { FabricTestNetwork } from './fabric-test-network';
-import { FabricReleaseNotFoundError, findFabricRelease } from './fabric-release';
+import { FabricTestNetwork, NETWORK_PROFILES, type NetworkProfileName } from './fabric-test-network';
+import { FABRIC_2_5, FABRIC_3, FabricReleaseNotFoundError, findFabricRelease } from './fabric-release';
 
-const USAGE = `usage: network.sh <up|deploy|down|status|stop NODE|start NODE|release> [--dir DIR] [--base-port N]
+const USAGE = `usage: network.sh <up|deploy|down|status|stop NODE|start NODE|release> [--profile raft|bft] [--dir DIR] [--base-port N]
 
-  up        generate crypto, configtx and genesis blocks from network/consortium.yaml, start three
-            Raft orderers and one peer per member org, create both channels and join the peers
+  up        generate crypto, configtx and genesis blocks from network/consortium.yaml, start the
+            orderers and one peer per member org, create both channels and join the peers
   deploy    package, install, approve and commit every chaincode (chaincode as a service) and
             start each org's chaincode servers
   down      stop every process and remove the work directory
   status    processes and, per peer and channel, the block height
   stop/start NODE   stop or restart one process (a node's host name or a chaincode server name)
-  release   which Fabric release would be used (FABRIC_HOME, else the peer on PATH)
+  release   which Fabric release the profile would use (FABRIC_HOME, else the peer on PATH, else
+            a fabric* release folder in /opt, /usr/local or your home folder)
 
+  --profile P     raft (default): Fabric v2.5, three Raft orderers of the ordering org, on loopback
+                  bft: Fabric v3, one SmartBFT orderer per member org, each org's nodes on its own
+                  host (a network namespace on a private bridge; needs root)
+                  Only up and release take it; other commands use the work directory's.
   --dir DIR       work directory (default: $FABRIC_NETWORK_DIR, else ./.fabric-network)
-  --base-port N   first port of the layout (default: $FABRIC_BASE_PORT, else 17000)`;
+  --base-port N   first port of the raft layout (default: $FABRIC_BASE_PORT, else 17000)`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  let profile: NetworkProfileName | undefined;
+  const profileAt = rest.indexOf('--profile');
+  if (profileAt >= 0) {
+    const value = rest.splice(profileAt, 2)[1];
+    if (!NETWORK_PROFILES.includes(value as NetworkProfileName)) {
+      throw new UsageError(
+        `--profile must be one of ${NETWORK_PROFILES.join(', ')}, got ${value ?? 'nothing'}`,
+      );
+    }
+    if (command !== 'up' && command !== 'release') {
+      throw new UsageError(`--profile is chosen by up; ${command} uses the work directory's`);
+    }
+    profile = value as NetworkProfileName;
+  }
   if (command === 'release') {
-    const release = findFabricRelease();
+    const release = findFabricRelease(process.env, { line: profile === 'bft' ? FABRIC_3 : FABRIC_2_5 });
     console.log(`Fabric ${release.version} (${release.binDir}, ${release.configDir})`);
     return;
   }
@@ -40,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
   const network = FabricTestNetwork.open({
     workDir: resolve(workDir),
     ...(basePort ? { basePort } : {}),
+    ...(profile ? { profile } : {}),
     log: (line) => console.log(line),
   });
   switch (command) {

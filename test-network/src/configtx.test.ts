@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { type CryptoMaterial, ensureCryptoMaterial, loadConsortium } from '@cityledger/network';
 import { buildConfigtx, writeConfigtx } from './configtx';
-import { type FabricRelease, findFabricRelease } from './fabric-release';
+import { FABRIC_3, type FabricRelease, findFabricRelease } from './fabric-release';
 import { networkLayout } from './network-layout';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- configtx and inspected blocks are read loosely */
@@ -83,6 +83,77 @@ describe('configtx.yaml from the consortium', function () {
       ]);
       const raft = config.Orderer.values.ConsensusType.value.metadata.consenters;
       expect(raft.map((c: any) => c.port)).to.deep.equal([21000, 21010, 21020]);
+    });
+  });
+
+  describe('for the BFT profile', () => {
+    const bft = consortium.withBftOrdering();
+    const layout = () => networkLayout(bft, dir, { kind: 'hosts', subnet: '10.250.1', prefix: 'ctest' });
+    let bftCrypto: CryptoMaterial;
+    let bftConfigtx: any;
+    before(async () => {
+      bftCrypto = await ensureCryptoMaterial(bft.definition, join(dir, 'bft-crypto'));
+      bftConfigtx = buildConfigtx(bft, bftCrypto, layout(), 'BFT');
+    });
+
+    it('maps one SmartBFT consenter per member org, by host name, with its enrolment certificate', () => {
+      const orderer = bftConfigtx.Profiles.civic.Orderer;
+      expect(orderer.OrdererType).to.equal('BFT');
+      expect(orderer.ConsenterMapping.map((c: any) => [c.ID, c.MSPID, c.Host, c.Port])).to.deep.equal([
+        [1, 'CityMSP', 'orderer0.city.cityledger.example', 7050],
+        [2, 'UtilityMSP', 'orderer0.utility.cityledger.example', 7050],
+        [3, 'CommunityMSP', 'orderer0.community.cityledger.example', 7050],
+        [4, 'AuditorMSP', 'orderer0.auditor.cityledger.example', 7050],
+      ]);
+      expect(orderer.ConsenterMapping[3].Identity).to.match(
+        /orderers\/orderer0\.auditor\.cityledger\.example\/msp\/signcerts\/orderer0\.auditor\.cityledger\.example-cert\.pem$/,
+      );
+      expect(orderer.SmartBFT.LeaderHeartbeatTimeout).to.equal('10000ms');
+      expect(bftConfigtx.Profiles.civic.Capabilities).to.deep.equal({ V3_0: true });
+    });
+
+    it('lists each orderer org with exactly its own orderer endpoint, and anchor peers by host name', () => {
+      const orgs = bftConfigtx.Profiles.energy.Orderer.Organizations;
+      expect(orgs.map((org: any) => [org.ID, org.OrdererEndpoints])).to.deep.equal([
+        ['CityMSP', ['orderer0.city.cityledger.example:7050']],
+        ['UtilityMSP', ['orderer0.utility.cityledger.example:7050']],
+        ['CommunityMSP', ['orderer0.community.cityledger.example:7050']],
+        ['AuditorMSP', ['orderer0.auditor.cityledger.example:7050']],
+      ]);
+      const civic = bftConfigtx.Profiles.civic.Application.Organizations;
+      expect(civic[1].AnchorPeers).to.deep.equal([
+        { Host: 'peer0.community.cityledger.example', Port: 7051 },
+      ]);
+      // An MSP in both the orderer and the application group must be defined identically.
+      expect(civic[0]).to.deep.equal(orgs[0]);
+    });
+
+    it('is accepted by a v3 configtxgen, whose block validation policy is a quorum of 3 of 4', function () {
+      let v3: FabricRelease;
+      try {
+        v3 = findFabricRelease(process.env, { line: FABRIC_3 });
+      } catch (error) {
+        console.log(`    (skipped: ${(error as Error).message})`);
+        return this.skip();
+      }
+      const configPath = writeConfigtx(bft, bftCrypto, layout(), 'BFT');
+      const block = join(dir, 'civic-bft.block');
+      execFileSync(
+        v3.command('configtxgen'),
+        ['-configPath', configPath, '-profile', 'civic', '-channelID', 'civic', '-outputBlock', block],
+        { stdio: 'pipe' },
+      );
+      const inspected = JSON.parse(
+        execFileSync(v3.command('configtxgen'), ['-inspectBlock', block], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      );
+      const orderer = inspected.data.data[0].payload.data.config.channel_group.groups.Orderer;
+      expect(orderer.values.ConsensusType.value.type).to.equal('BFT');
+      expect(orderer.values.Orderers.value.consenter_mapping).to.have.length(4);
+      const rule = orderer.policies.BlockValidation.policy.value.rule;
+      expect(rule.n_out_of.n).to.equal(3);
     });
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CryptoMaterial } from '@cityledger/network';
 import type { FabricCommand, FabricRelease } from './fabric-release';
+import { HostNetwork } from './host-network';
 import { nodeCryptoDir } from './node-config';
 import { type NetworkLayout, type OrdererLayout, type PeerLayout, endpointOf } from './network-layout';
 
@@ -29,10 +30,20 @@ export class FabricCommands {
     private readonly layout: NetworkLayout,
   ) {}
 
-  async exec(command: FabricCommand, args: string[], env: Record<string, string> = {}): Promise<string> {
+  /**
+   * Runs a release command; with `namespace`, on that org's host (its network namespace), where
+   * the other nodes' host names resolve.
+   */
+  async exec(
+    command: FabricCommand,
+    args: string[],
+    env: Record<string, string> = {},
+    namespace?: string,
+  ): Promise<string> {
     const printable = `${command} ${args.join(' ')}`;
+    const [file, argv] = HostNetwork.wrap(namespace, this.release.command(command), args);
     try {
-      const { stdout, stderr } = await run(this.release.command(command), args, {
+      const { stdout, stderr } = await run(file, argv, {
         env: { ...process.env, FABRIC_CFG_PATH: this.release.configDir, ...env },
         maxBuffer: 64 * 1024 * 1024,
       });
@@ -49,14 +60,19 @@ export class FabricCommands {
   /** The peer CLI as `peer`'s org admin, talking to `peer` over TLS. */
   peer(peer: PeerLayout, args: string[]): Promise<string> {
     const org = this.crypto.organization(peer.mspId);
-    return this.exec('peer', args, {
-      FABRIC_CFG_PATH: peer.directory,
-      CORE_PEER_LOCALMSPID: peer.mspId,
-      CORE_PEER_MSPCONFIGPATH: join(org.directory, 'users', `Admin@${org.domain}`, 'msp'),
-      CORE_PEER_ADDRESS: endpointOf(peer),
-      CORE_PEER_TLS_ENABLED: 'true',
-      CORE_PEER_TLS_ROOTCERT_FILE: this.tlsRootCert(peer),
-    });
+    return this.exec(
+      'peer',
+      args,
+      {
+        FABRIC_CFG_PATH: peer.directory,
+        CORE_PEER_LOCALMSPID: peer.mspId,
+        CORE_PEER_MSPCONFIGPATH: join(org.directory, 'users', `Admin@${org.domain}`, 'msp'),
+        CORE_PEER_ADDRESS: endpointOf(peer),
+        CORE_PEER_TLS_ENABLED: 'true',
+        CORE_PEER_TLS_ROOTCERT_FILE: this.tlsRootCert(peer),
+      },
+      peer.namespace,
+    );
   }
 
   /** Arguments that point a peer CLI command at the ordering service over TLS. */
@@ -74,17 +90,22 @@ export class FabricCommands {
 
   osnadmin(orderer: OrdererLayout, args: string[]): Promise<string> {
     const tlsDir = join(nodeCryptoDir(this.crypto.organization(orderer.mspId), orderer), 'tls');
-    return this.exec('osnadmin', [
-      ...args,
-      '-o',
-      `${orderer.host}:${orderer.adminPort}`,
-      '--ca-file',
-      join(tlsDir, 'ca.crt'),
-      '--client-cert',
-      join(tlsDir, 'server.crt'),
-      '--client-key',
-      join(tlsDir, 'server.key'),
-    ]);
+    return this.exec(
+      'osnadmin',
+      [
+        ...args,
+        '-o',
+        `${orderer.dialHost}:${orderer.adminPort}`,
+        '--ca-file',
+        join(tlsDir, 'ca.crt'),
+        '--client-cert',
+        join(tlsDir, 'server.crt'),
+        '--client-key',
+        join(tlsDir, 'server.key'),
+      ],
+      {},
+      orderer.namespace,
+    );
   }
 
   tlsRootCert(node: PeerLayout | OrdererLayout): string {

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type Consortium,
   type CryptoMaterial,
   type FabricNetworkProfile,
-  FABRIC_NETWORK_PROFILE_FILE,
   ensureCryptoMaterial,
   loadConsortium,
   readFabricNetworkProfile,
@@ -15,16 +15,33 @@ import { ccaasBuilderPath } from './chaincode-package';
 import { writeConfigtx } from './configtx';
 import { writeConnectionProfiles } from './connection-profiles';
 import { FabricCommands } from './fabric-commands';
-import { type FabricRelease, findFabricRelease } from './fabric-release';
-import { type NetworkLayout, type PeerLayout, endpointOf, networkLayout } from './network-layout';
+import { FABRIC_2_5, FABRIC_3, type FabricRelease, findFabricRelease } from './fabric-release';
+import { HostNetwork } from './host-network';
+import {
+  DEFAULT_BASE_PORT,
+  type NetworkLayout,
+  type NodePlacement,
+  type OrdererLayout,
+  type PeerLayout,
+  endpointOf,
+  listenEndpointOf,
+  networkLayout,
+} from './network-layout';
 import { writeOrdererConfig, writePeerConfig } from './node-config';
 import { ProcessSupervisor } from './process-supervisor';
 import { NodeExitedError, isHealthy, metricSamples, waitFor } from './readiness';
+
+/** `raft`: Fabric v2.5, the ordering org's Raft cluster, on loopback. `bft`: Fabric v3, one SmartBFT node per member, each org on its own host. */
+export type NetworkProfileName = 'raft' | 'bft';
+export const NETWORK_PROFILES: readonly NetworkProfileName[] = ['raft', 'bft'];
 
 export interface FabricTestNetworkOptions {
   /** Where all state lives (crypto, configs, ledgers, logs, PID files, network.json). */
   workDir: string;
   consortiumFile?: string;
+  /** Default: the profile the work directory was stood up with, else `raft`. */
+  profile?: NetworkProfileName;
+  /** Loopback layouts only. */
   basePort?: number;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
@@ -32,15 +49,40 @@ export interface FabricTestNetworkOptions {
   ccaasBuilderDir?: string;
 }
 
+/** What `up` chose, kept in the work directory so every later command (and `down` after a failed `up`) agrees. */
+interface NetworkSettings {
+  profile: NetworkProfileName;
+  placement: NodePlacement;
+}
+
+const SETTINGS_FILE = 'settings.json';
+
 /**
- * An explicit base port wins; otherwise a work directory that holds a network keeps the ports it
- * was started with, so `status`, `stop` and `down` find its nodes whatever the environment says.
+ * An explicit choice wins; otherwise a work directory that holds a network keeps the profile and
+ * placement it was started with, so `status`, `stop` and `down` find its nodes whatever the
+ * environment says.
  */
-function basePortOf(options: FabricTestNetworkOptions): number | undefined {
-  if (options.basePort !== undefined) return options.basePort;
-  return existsSync(join(options.workDir, FABRIC_NETWORK_PROFILE_FILE))
-    ? readFabricNetworkProfile(options.workDir).basePort
+function settingsOf(options: FabricTestNetworkOptions, workDir: string): NetworkSettings {
+  const stored = existsSync(join(workDir, SETTINGS_FILE))
+    ? (JSON.parse(readFileSync(join(workDir, SETTINGS_FILE), 'utf8')) as NetworkSettings)
     : undefined;
+  const profile = options.profile ?? stored?.profile ?? 'raft';
+  if (stored && stored.profile === profile && options.basePort === undefined) return stored;
+  if (profile === 'bft') return { profile, placement: orgHostsPlacement(workDir) };
+  return { profile, placement: { kind: 'loopback', basePort: options.basePort ?? DEFAULT_BASE_PORT } };
+}
+
+/**
+ * Names and subnet derived from the work directory, so two networks on one machine do not meet and
+ * the same directory always finds its own namespaces again.
+ */
+function orgHostsPlacement(workDir: string): NodePlacement {
+  const digest = createHash('sha256').update(workDir).digest();
+  return {
+    kind: 'hosts',
+    subnet: `10.${200 + (digest[0] % 50)}.${digest[1]}`,
+    prefix: `c${digest.subarray(2, 4).toString('hex')}`,
+  };
 }
 
 export interface ChannelHeight {
@@ -51,8 +93,10 @@ export interface ChannelHeight {
 }
 
 /**
- * The consortium on real Fabric as native processes: three Raft orderers, one peer per member
- * org, both channels created through the channel participation API, chaincode as a service.
+ * The consortium on real Fabric as native processes, one peer per member org, both channels
+ * created through the channel participation API, chaincode as a service. The `raft` profile runs
+ * the ordering org's three Raft orderers on loopback (Fabric v2.5); the `bft` profile runs one
+ * SmartBFT orderer per member, each org's nodes on its own host (Fabric v3).
  *
  * @example
  * ```ts
@@ -66,6 +110,7 @@ export interface ChannelHeight {
 export class FabricTestNetwork {
   readonly layout: NetworkLayout;
   readonly supervisor: ProcessSupervisor;
+  readonly hostNetwork: HostNetwork;
   private readonly log: (line: string) => void;
   private readonly ccaasBuilderDir: string;
 
@@ -73,25 +118,34 @@ export class FabricTestNetwork {
     readonly consortium: Consortium,
     readonly consortiumFile: string,
     readonly release: FabricRelease,
+    private readonly settings: NetworkSettings,
     options: FabricTestNetworkOptions,
   ) {
-    this.layout = networkLayout(consortium, resolve(options.workDir), basePortOf(options));
+    this.layout = networkLayout(consortium, resolve(options.workDir), settings.placement);
     this.supervisor = new ProcessSupervisor(this.layout.processesDir, this.layout.logsDir);
+    this.hostNetwork = new HostNetwork(this.layout);
     this.log = options.log ?? (() => undefined);
     this.ccaasBuilderDir = options.ccaasBuilderDir ?? ccaasBuilderPath();
   }
 
-  /** @throws FabricReleaseNotFoundError when no Fabric release is installed. */
+  /** @throws FabricReleaseNotFoundError when no Fabric release of the profile's line is installed. */
   static open(options: FabricTestNetworkOptions): FabricTestNetwork {
     const consortiumFile = resolve(
       options.consortiumFile ?? join(__dirname, '..', '..', 'network', 'consortium.yaml'),
     );
+    const settings = settingsOf(options, resolve(options.workDir));
+    const declared = loadConsortium(consortiumFile);
     return new FabricTestNetwork(
-      loadConsortium(consortiumFile),
+      settings.profile === 'bft' ? declared.withBftOrdering() : declared,
       consortiumFile,
-      findFabricRelease(options.env),
+      findFabricRelease(options.env, { line: settings.profile === 'bft' ? FABRIC_3 : FABRIC_2_5 }),
+      settings,
       options,
     );
+  }
+
+  get profileName(): NetworkProfileName {
+    return this.settings.profile;
   }
 
   private cryptoPromise?: Promise<CryptoMaterial>;
@@ -118,11 +172,25 @@ export class FabricTestNetwork {
       );
     }
     mkdirSync(this.layout.workDir, { recursive: true });
+    writeFileSync(join(this.layout.workDir, SETTINGS_FILE), `${JSON.stringify(this.settings, null, 2)}\n`);
     const crypto = await this.crypto();
     const commands = await this.commands();
-    this.log(`Fabric ${this.release.version} from ${this.release.binDir}; state in ${this.layout.workDir}`);
+    this.log(
+      `Fabric ${this.release.version} from ${this.release.binDir}, ${this.settings.profile} profile; state in ${this.layout.workDir}`,
+    );
+    if (this.layout.bridge) {
+      await this.hostNetwork.create();
+      this.log(
+        `org hosts on bridge ${this.layout.bridge.name}: ${this.layout.hosts.map((h) => `${h.namespace} ${h.address}`).join(', ')}`,
+      );
+    }
 
-    const configPath = writeConfigtx(this.consortium, crypto, this.layout);
+    const configPath = writeConfigtx(
+      this.consortium,
+      crypto,
+      this.layout,
+      this.settings.profile === 'bft' ? 'BFT' : 'etcdraft',
+    );
     mkdirSync(this.layout.channelArtifactsDir, { recursive: true });
     const channels = this.consortium.definition.channels.map((channel) => channel.name);
     for (const channel of channels) {
@@ -140,7 +208,7 @@ export class FabricTestNetwork {
 
     for (const orderer of this.layout.orderers) {
       const dir = writeOrdererConfig(this.release, crypto.organization(orderer.mspId), orderer);
-      this.startNode(orderer.hostname, this.release.command('orderer'), [], dir);
+      this.startNode(orderer, this.release.command('orderer'), [], dir);
     }
     await Promise.all(
       this.layout.orderers.map((o) => this.waitForHealth(o.hostname, `${o.host}:${o.operationsPort}`)),
@@ -157,16 +225,16 @@ export class FabricTestNetwork {
         ]);
       }
     }
-    // Peers that join before Raft has a leader are refused by the orderer.
-    for (const channel of channels) await this.waitForRaftLeader(channel);
-    this.log(`orderers up, Raft leader elected on ${channels.join(', ')}`);
+    // Peers that join before the orderers agree on a leader are refused by the orderer.
+    for (const channel of channels) await this.waitForOrdering(channel);
+    this.log(`orderers up, ordering ready on ${channels.join(', ')}`);
 
     for (const peer of this.layout.peers) {
       const dir = writePeerConfig(this.release, crypto.organization(peer.mspId), peer, {
         ccaasBuilderDir: this.ccaasBuilderDir,
         bootstrapPeers: this.layout.peers.filter((p) => p.mspId === peer.mspId && p !== peer).map(endpointOf),
       });
-      this.startNode(peer.hostname, this.release.command('peer'), ['node', 'start'], dir);
+      this.startNode(peer, this.release.command('peer'), ['node', 'start'], dir);
     }
     await Promise.all(
       this.layout.peers.map((p) => this.waitForHealth(p.hostname, `${p.host}:${p.operationsPort}`)),
@@ -184,13 +252,16 @@ export class FabricTestNetwork {
     const profile: FabricNetworkProfile = {
       consortiumFile: this.consortiumFile,
       cryptoDir: this.layout.cryptoDir,
-      basePort: this.layout.basePort,
+      profile: this.settings.profile,
+      ...(this.layout.placement.kind === 'loopback'
+        ? { basePort: this.layout.placement.basePort }
+        : { hosts: { subnet: this.layout.placement.subnet, prefix: this.layout.placement.prefix } }),
       fabricVersion: this.release.version,
       peers: this.layout.peers.map((peer) => ({
         mspId: peer.mspId,
         name: peer.name,
         hostname: peer.hostname,
-        endpoint: endpointOf(peer),
+        endpoint: listenEndpointOf(peer),
         tlsRootCertFile: commands.tlsRootCert(peer),
         operationsEndpoint: `${peer.host}:${peer.operationsPort}`,
         channels: peer.channels,
@@ -199,14 +270,15 @@ export class FabricTestNetwork {
         mspId: orderer.mspId,
         name: orderer.name,
         hostname: orderer.hostname,
-        endpoint: endpointOf(orderer),
+        endpoint: listenEndpointOf(orderer),
         tlsRootCertFile: commands.tlsRootCert(orderer),
         operationsEndpoint: `${orderer.host}:${orderer.operationsPort}`,
         adminEndpoint: `${orderer.host}:${orderer.adminPort}`,
       })),
       chaincodes: [],
     };
-    await writeConnectionProfiles(this.layout, crypto, commands);
+    // fabric-network (the legacy SDK) sends each transaction to one orderer: no use for BFT.
+    if (this.settings.profile === 'raft') await writeConnectionProfiles(this.layout, crypto, commands);
     writeFabricNetworkProfile(this.layout.workDir, profile);
     return profile;
   }
@@ -220,9 +292,10 @@ export class FabricTestNetwork {
     return updated;
   }
 
-  /** Stops every process and removes the work directory. */
+  /** Stops every process, removes the org hosts (namespaces, bridge) and the work directory. */
   async down(): Promise<void> {
     await this.supervisor.stopAll();
+    if (this.layout.bridge) await this.hostNetwork.remove();
     if (existsSync(this.layout.workDir)) rmSync(this.layout.workDir, { recursive: true, force: true });
   }
 
@@ -244,9 +317,11 @@ export class FabricTestNetwork {
     );
   }
 
-  startNode(name: string, command: string, args: string[], configDir: string): void {
+  /** Starts a peer or orderer on its host with `FABRIC_CFG_PATH=configDir`. */
+  startNode(node: PeerLayout | OrdererLayout, binary: string, binaryArgs: string[], configDir: string): void {
+    const [command, args] = HostNetwork.wrap(node.namespace, binary, binaryArgs);
     this.supervisor.start({
-      name,
+      name: node.hostname,
       command,
       args,
       cwd: configDir,
@@ -279,6 +354,24 @@ export class FabricTestNetwork {
           throw new NodeExitedError(`${name} exited; the end of ${this.supervisor.logFile(name)}:\n${log}`);
         }
         return isHealthy(operationsEndpoint);
+      },
+      timeoutMs,
+    );
+  }
+
+  /** Raft: a leader is elected. SmartBFT: every running consenter has the channel active. */
+  async waitForOrdering(channel: string, timeoutMs = 60_000): Promise<void> {
+    if (this.settings.profile === 'raft') return this.waitForRaftLeader(channel, timeoutMs);
+    const commands = await this.commands();
+    await waitFor(
+      `the SmartBFT consenters of channel ${channel}`,
+      async () => {
+        for (const orderer of this.layout.orderers) {
+          if (!this.supervisor.isRunning(orderer.hostname)) continue;
+          const out = await commands.osnadmin(orderer, ['channel', 'list', '--channelID', channel]);
+          if (!/"status":\s*"active"/.test(out)) return false;
+        }
+        return true;
       },
       timeoutMs,
     );

@@ -52,4 +52,60 @@ describe('the network layout', () => {
   it('is the same for the same consortium and base port', () => {
     expect(networkLayout(consortium, '/tmp/work', 20000)).to.deep.equal(layout);
   });
+
+  describe('with each org on its own host', () => {
+    const bft = consortium.withBftOrdering();
+    const onHosts = networkLayout(bft, '/tmp/work', { kind: 'hosts', subnet: '10.250.3', prefix: 'cab12' });
+
+    it("gives each member org one host, with its orderer and peer on Fabric's usual ports", () => {
+      expect(onHosts.hosts.map((h) => [h.mspId, h.namespace, h.address])).to.deep.equal([
+        ['CityMSP', 'cab12-city', '10.250.3.10'],
+        ['UtilityMSP', 'cab12-utility', '10.250.3.11'],
+        ['CommunityMSP', 'cab12-community', '10.250.3.12'],
+        ['AuditorMSP', 'cab12-auditor', '10.250.3.13'],
+      ]);
+      const auditorOrderer = onHosts.orderers.find((o) => o.mspId === 'AuditorMSP')!;
+      expect(auditorOrderer).to.include({
+        host: '10.250.3.13',
+        dialHost: 'orderer0.auditor.cityledger.example',
+        namespace: 'cab12-auditor',
+        port: 7050,
+        adminPort: 7053,
+        operationsPort: 9443,
+      });
+      const cityPeer = onHosts.peers.find((p) => p.mspId === 'CityMSP')!;
+      expect(cityPeer).to.include({
+        host: '10.250.3.10',
+        port: 7051,
+        chaincodePort: 7052,
+        operationsPort: 9444,
+      });
+      expect(onHosts.bridge).to.deep.equal({ name: 'cab12br', address: '10.250.3.1' });
+    });
+
+    it('keeps every listener of one host on its own port', () => {
+      for (const host of onHosts.hosts) {
+        const ports = [
+          ...onHosts.orderers
+            .filter((o) => o.mspId === host.mspId)
+            .flatMap((o) => [o.port, o.adminPort, o.operationsPort]),
+          ...onHosts.peers
+            .filter((p) => p.mspId === host.mspId)
+            .flatMap((p) => [p.port, p.chaincodePort, p.operationsPort]),
+          ...onHosts.chaincodeServers.filter((s) => s.mspId === host.mspId).map((s) => s.port),
+        ];
+        expect(new Set(ports).size, host.mspId).to.equal(ports.length);
+      }
+    });
+
+    it("runs chaincode servers on their org's host, dialled by address", () => {
+      const server = onHosts.chaincodeServers.find((s) => s.mspId === 'UtilityMSP')!;
+      expect(server).to.include({ host: '10.250.3.11', dialHost: '10.250.3.11', namespace: 'cab12-utility' });
+    });
+
+    it("keeps interface names within Linux's 15 characters", () => {
+      const names = onHosts.hosts.flatMap((h) => [h.hostSide, h.namespaceSide]).concat(onHosts.bridge!.name);
+      for (const name of names) expect(name.length, name).to.be.at.most(15);
+    });
+  });
 });

@@ -80,7 +80,7 @@ export function writePeerConfig(
   return peer.directory;
 }
 
-/** Writes `<orderer dir>/orderer.yaml`: Raft over mutual TLS, channel participation, no system channel. */
+/** Writes `<orderer dir>/orderer.yaml`: Raft or SmartBFT over mutual TLS, channel participation, no system channel. */
 export function writeOrdererConfig(
   release: FabricRelease,
   org: OrganizationCrypto,
@@ -97,10 +97,11 @@ export function writeOrdererConfig(
   Object.assign(config.General, {
     ListenAddress: orderer.host,
     ListenPort: orderer.port,
-    BootstrapMethod: 'none',
     LocalMSPDir: join(cryptoDir, 'msp'),
     LocalMSPID: orderer.mspId,
   });
+  // v2.5 still offers a system channel; v3 has none and no such key.
+  if ('BootstrapMethod' in config.General) config.General.BootstrapMethod = 'none';
   Object.assign(config.General.TLS, {
     Enabled: true,
     PrivateKey: tls.privateKey,
@@ -108,13 +109,14 @@ export function writeOrdererConfig(
     RootCAs: [tls.rootCa],
     ClientAuthRequired: false,
   });
-  // Raft traffic shares the general listener and authenticates with the node's TLS certificate.
+  // Consensus traffic shares the general listener and authenticates with the node's TLS certificate.
   Object.assign(config.General.Cluster, {
     ClientCertificate: tls.certificate,
     ClientPrivateKey: tls.privateKey,
   });
   config.FileLedger.Location = join(data, 'ledger');
-  config.Consensus = { WALDir: join(data, 'etcdraft', 'wal'), SnapDir: join(data, 'etcdraft', 'snapshot') };
+  // Raft keeps a WAL and snapshots per channel; SmartBFT reads only WALDir.
+  config.Consensus = { WALDir: join(data, 'consensus', 'wal'), SnapDir: join(data, 'consensus', 'snapshot') };
   config.Operations.ListenAddress = `${orderer.host}:${orderer.operationsPort}`;
   config.Operations.TLS.Enabled = false;
   config.Metrics.Provider = 'prometheus';

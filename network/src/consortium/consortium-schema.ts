@@ -52,6 +52,20 @@ export const organizationSchema = z
   })
   .strict();
 
+/**
+ * The BFT profile of a real Fabric v3 network: which member runs which SmartBFT ordering node.
+ * The embedded network and the Raft profile ignore it.
+ */
+export const bftOrderingSchema = z
+  .object({
+    consenters: z.array(z.object({ mspId, name: nodeName }).strict()).min(4),
+    /** SmartBFT cuts a block when this much time has passed since its first request (BatchTimeout is not used). */
+    requestBatchMaxIntervalMs: z.number().int().min(1).max(60_000).default(100),
+    /** How long followers wait for the leader's heartbeat before a view change (Fabric's default is 1 min). */
+    leaderHeartbeatTimeoutMs: z.number().int().min(1000).max(600_000).default(10_000),
+  })
+  .strict();
+
 export const orderingSchema = z
   .object({
     batchTimeoutMs: z.number().int().min(1).max(60_000).default(100),
@@ -66,6 +80,7 @@ export const orderingSchema = z
       .int()
       .min(1024)
       .default(2 * 1024 * 1024),
+    bft: bftOrderingSchema.optional(),
   })
   .strict();
 
@@ -88,4 +103,5 @@ export type ChaincodeDefinition = z.infer<typeof chaincodeSchema>;
 export type ChannelDefinition = z.infer<typeof channelSchema>;
 export type OrganizationDefinition = z.infer<typeof organizationSchema>;
 export type OrderingDefinition = z.infer<typeof orderingSchema>;
+export type BftOrderingDefinition = z.infer<typeof bftOrderingSchema>;
 export type ConsortiumDefinition = z.infer<typeof consortiumSchema>;

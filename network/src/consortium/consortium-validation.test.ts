@@ -86,6 +86,26 @@ describe('consortium validation', () => {
     ]);
   });
 
+  it('rejects a BFT consenter of an unknown org, named like a peer, or listed twice', () => {
+    const problems = problemsAfter((definition) => {
+      definition.ordering.bft!.consenters[0] = { mspId: 'BankMSP', name: 'orderer0' };
+      definition.ordering.bft!.consenters[1] = { mspId: 'UtilityMSP', name: 'peer0' };
+      definition.ordering.bft!.consenters[3] = { mspId: 'CommunityMSP', name: 'orderer0' };
+    });
+    expect(problems).to.deep.equal([
+      "consortium.yaml: ordering.bft.consenters[0].mspId: 'BankMSP' is not a declared organization",
+      "consortium.yaml: ordering.bft.consenters[1].name: node name 'peer0' is already a peer of UtilityMSP",
+      'consortium.yaml: ordering.bft.consenters[3]: consenter CommunityMSP/orderer0 is listed twice (also consenters[2])',
+    ]);
+  });
+
+  it('needs at least four BFT consenters, so that one may fail or lie', () => {
+    const problems = problemsAfter((definition) => {
+      definition.ordering.bft!.consenters.pop();
+    });
+    expectSomeLine(problems, /^consortium\.yaml: ordering\.bft\.consenters: /);
+  });
+
   it('rejects two channels with the same name', () => {
     const problems = problemsAfter((definition) => {
       definition.channels[1].name = 'energy';

@@ -99,6 +99,23 @@ function crossReferenceProblems(definition: ConsortiumDefinition): ConsortiumPro
   }
 
   const organizations = new Map(definition.organizations.map((org) => [org.mspId, org]));
+  definition.ordering.bft?.consenters.forEach((consenter, i) => {
+    const path = `ordering.bft.consenters[${i}]`;
+    const org = organizations.get(consenter.mspId);
+    if (!org) report(`${path}.mspId`, `'${consenter.mspId}' is not a declared organization`);
+    // The consenter shares its organisation's domain with the org's peers.
+    else if (org.peers.includes(consenter.name)) {
+      report(`${path}.name`, `node name '${consenter.name}' is already a peer of ${consenter.mspId}`);
+    }
+  });
+  reportDuplicates(
+    (definition.ordering.bft?.consenters ?? []).map((c) => `${c.mspId}/${c.name}`),
+    (i, name, first) =>
+      report(
+        `ordering.bft.consenters[${i}]`,
+        `consenter ${name} is listed twice (also consenters[${first}])`,
+      ),
+  );
   reportDuplicates(
     definition.channels.map((channel) => channel.name),
     (i, name, first) =>

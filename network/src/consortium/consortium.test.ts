@@ -102,6 +102,23 @@ describe('the consortium', () => {
     );
   });
 
+  it('runs the BFT profile with one consenter per member org and no ordering-only org', () => {
+    const bft = consortium.withBftOrdering();
+    expect(bft.organizations.map((org) => [org.mspId, org.orderers, org.peers])).to.deep.equal([
+      ['CityMSP', ['orderer0'], ['peer0']],
+      ['UtilityMSP', ['orderer0'], ['peer0']],
+      ['CommunityMSP', ['orderer0'], ['peer0']],
+      ['AuditorMSP', ['orderer0'], ['peer0']],
+    ]);
+    expect(bft.definition.channels).to.deep.equal(consortium.definition.channels);
+  });
+
+  it('says so when asked for BFT ordering the consortium does not declare', () => {
+    const { bft: _omitted, ...ordering } = consortium.definition.ordering;
+    const withoutBft = Consortium.fromDefinition({ ...consortium.definition, ordering });
+    expect(() => withoutBft.withBftOrdering()).to.throw(ConsortiumLookupError, /no ordering\.bft consenters/);
+  });
+
   it('cannot be changed after validation', () => {
     expect(() => {
       (consortium.definition.channels[0].members as string[]).push('BankMSP');

@@ -83,6 +83,24 @@ export class Consortium {
     return new Consortium(deepFreeze(validateConsortiumDefinition(input, sourceName)));
   }
 
+  /**
+   * The consortium as the BFT profile runs it: every consenter of `ordering.bft` is an orderer of its
+   * member organisation, and organisations that only ordered (the Raft ordering org) drop out.
+   *
+   * @throws ConsortiumLookupError when the definition has no `ordering.bft` section.
+   */
+  withBftOrdering(): Consortium {
+    const bft = this.definition.ordering.bft;
+    if (!bft) throw new ConsortiumLookupError('the consortium declares no ordering.bft consenters');
+    const organizations = this.definition.organizations
+      .map((org) => ({
+        ...org,
+        orderers: bft.consenters.filter((c) => c.mspId === org.mspId).map((c) => c.name),
+      }))
+      .filter((org) => org.peers.length > 0 || org.orderers.length > 0);
+    return Consortium.fromDefinition({ ...this.definition, organizations });
+  }
+
   get name(): string {
     return this.definition.name;
   }

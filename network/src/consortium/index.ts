@@ -4,6 +4,7 @@ export type {
   CollectionDefinition,
   ConsortiumDefinition,
   OrderingDefinition,
+  BftOrderingDefinition,
   OrganizationDefinition,
 } from './consortium-schema';
 export { consortiumSchema } from './consortium-schema';

@@ -35,8 +35,18 @@ export const fabricNetworkProfileSchema = z
     consortiumFile: z.string().min(1),
     /** cryptogen-style material (`peerOrganizations/`, `ordererOrganizations/`), with the org CA keys. */
     cryptoDir: z.string().min(1),
-    /** The first port of the network's layout: every node's ports follow from it. */
-    basePort: z.number().int().min(1025).max(64999),
+    /** `raft` (Fabric v2.5, an ordering org's Raft cluster) or `bft` (Fabric v3, a SmartBFT node per member). */
+    profile: z.enum(['raft', 'bft']).default('raft'),
+    /** On loopback: the first port of the layout; every node's ports follow from it. */
+    basePort: z.number().int().min(1025).max(64999).optional(),
+    /** On org hosts (network namespaces on a bridge): the bridge's /24 and the names' prefix. */
+    hosts: z
+      .object({
+        subnet: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}$/),
+        prefix: z.string().regex(/^[a-z0-9]{1,6}$/),
+      })
+      .strict()
+      .optional(),
     /** The Fabric release the nodes run, e.g. `2.5.16`. */
     fabricVersion: z.string().min(1),
     peers: z.array(fabricPeerSchema),

@@ -130,7 +130,9 @@ export class FabricLedgerConnector implements LedgerConnector {
           `which differs from the gateway's consortium: set CONSORTIUM_FILE=${profile.consortiumFile}`,
       );
     }
-    const crypto = await ensureCryptoMaterial(options.consortium.definition, profile.cryptoDir);
+    // On the BFT profile every member's orderer is a consenter, and no separate ordering org exists.
+    const asRun = profile.profile === 'bft' ? options.consortium.withBftOrdering() : options.consortium;
+    const crypto = await ensureCryptoMaterial(asRun.definition, profile.cryptoDir);
     const connector = new FabricLedgerConnector(options, profile, crypto);
     connector.startHistories();
     await connector.probe();
