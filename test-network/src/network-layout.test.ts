@@ -64,10 +64,10 @@ describe('the network layout', () => {
         ['CommunityMSP', 'cab12-community', '10.250.3.12'],
         ['AuditorMSP', 'cab12-auditor', '10.250.3.13'],
       ]);
-      const auditorOrderer = onHosts.orderers.find((o) => o.mspId === 'AuditorMSP')!;
+      const auditorOrderer = onHosts.orderers.find((o) => o.mspId === 'AuditorOrdererMSP')!;
       expect(auditorOrderer).to.include({
         host: '10.250.3.13',
-        dialHost: 'orderer0.auditor.cityledger.example',
+        dialHost: 'orderer0.ordering.auditor.cityledger.example',
         namespace: 'cab12-auditor',
         port: 7050,
         adminPort: 7053,
@@ -81,6 +81,10 @@ describe('the network layout', () => {
         operationsPort: 9444,
       });
       expect(onHosts.bridge).to.deep.equal({ name: 'cab12br', address: '10.250.3.1' });
+      expect(onHosts.hosts[2].hostnames).to.deep.equal([
+        'peer0.community.cityledger.example',
+        'orderer0.ordering.community.cityledger.example',
+      ]);
     });
 
     it('keeps every listener of one host on its own port', () => {

@@ -112,7 +112,7 @@ export function networkLayout(
   const organizations = consortium.definition.organizations;
   const nodesDir = join(workDir, 'nodes');
   const hosts = where.kind === 'hosts' ? hostsOf(consortium, where) : [];
-  const hostOf = (mspId: string) => hosts.find((host) => host.mspId === mspId);
+  const hostOf = (mspId: string) => hosts.find((host) => host.mspId === consortium.operatorOf(mspId));
   /** Loopback ports come from the base in node order; an org's own host uses Fabric's ports. */
   const addresses = (mspId: string, hostname: string, loopbackPort: number, hostPort: number) => {
     const host = hostOf(mspId);
@@ -203,17 +203,24 @@ export function networkLayout(
   };
 }
 
-/** One host per organisation that runs nodes, addresses from .10 up in consortium order. */
+/**
+ * One host per organisation that runs nodes for itself, addresses from .10 up in consortium order;
+ * an ordering organisation's nodes run on the host of the member that operates them.
+ */
 function hostsOf(consortium: Consortium, where: { subnet: string; prefix: string }): HostLayout[] {
-  return consortium.definition.organizations
+  const organizations = consortium.definition.organizations;
+  return organizations
+    .filter((org) => consortium.operatorOf(org.mspId) === org.mspId)
     .filter((org) => org.peers.length + org.orderers.length > 0)
-    .map((org, index) => ({
-      mspId: org.mspId,
-      namespace: `${where.prefix}-${org.domain.split('.')[0]}`,
+    .map((operator, index) => ({
+      mspId: operator.mspId,
+      namespace: `${where.prefix}-${operator.domain.split('.')[0]}`,
       address: `${where.subnet}.${10 + index}`,
       hostSide: `${where.prefix}h${index}`,
       namespaceSide: `${where.prefix}n${index}`,
-      hostnames: [...org.orderers, ...org.peers].map((name) => `${name}.${org.domain}`),
+      hostnames: organizations
+        .filter((org) => consortium.operatorOf(org.mspId) === operator.mspId)
+        .flatMap((org) => [...org.orderers, ...org.peers].map((name) => `${name}.${org.domain}`)),
     }));
 }
 

@@ -58,7 +58,20 @@ export const organizationSchema = z
  */
 export const bftOrderingSchema = z
   .object({
-    consenters: z.array(z.object({ mspId, name: nodeName }).strict()).min(4),
+    consenters: z
+      .array(
+        z
+          .object({
+            /** The member organisation that runs the node (on its own host). */
+            operator: mspId,
+            /** The ordering organisation the node belongs to: its own MSP and CAs. */
+            mspId,
+            domain: z.string().regex(/^[a-z0-9.-]+$/, 'must be a DNS domain'),
+            name: nodeName,
+          })
+          .strict(),
+      )
+      .min(4),
     /** SmartBFT cuts a block when this much time has passed since its first request (BatchTimeout is not used). */
     requestBatchMaxIntervalMs: z.number().int().min(1).max(60_000).default(100),
     /** How long followers wait for the leader's heartbeat before a view change (Fabric's default is 1 min). */

@@ -86,16 +86,17 @@ describe('consortium validation', () => {
     ]);
   });
 
-  it('rejects a BFT consenter of an unknown org, named like a peer, or listed twice', () => {
+  it('rejects a BFT consenter run by an unknown org, reusing a member MSP, or listed twice', () => {
     const problems = problemsAfter((definition) => {
-      definition.ordering.bft!.consenters[0] = { mspId: 'BankMSP', name: 'orderer0' };
-      definition.ordering.bft!.consenters[1] = { mspId: 'UtilityMSP', name: 'peer0' };
-      definition.ordering.bft!.consenters[3] = { mspId: 'CommunityMSP', name: 'orderer0' };
+      const consenters = definition.ordering.bft!.consenters;
+      consenters[0] = { ...consenters[0], operator: 'BankMSP' };
+      consenters[1] = { ...consenters[1], mspId: 'UtilityMSP' };
+      consenters[3] = { ...consenters[2] };
     });
     expect(problems).to.deep.equal([
-      "consortium.yaml: ordering.bft.consenters[0].mspId: 'BankMSP' is not a declared organization",
-      "consortium.yaml: ordering.bft.consenters[1].name: node name 'peer0' is already a peer of UtilityMSP",
-      'consortium.yaml: ordering.bft.consenters[3]: consenter CommunityMSP/orderer0 is listed twice (also consenters[2])',
+      "consortium.yaml: ordering.bft.consenters[0].operator: 'BankMSP' is not a declared organization",
+      'consortium.yaml: ordering.bft.consenters[1]: an ordering organisation needs its own MSP ID and domain; UtilityMSP already has that MSP ID',
+      'consortium.yaml: ordering.bft.consenters[3]: consenter orderer0.ordering.community.cityledger.example is listed twice (also consenters[2])',
     ]);
   });
 

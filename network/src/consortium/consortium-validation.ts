@@ -99,23 +99,48 @@ function crossReferenceProblems(definition: ConsortiumDefinition): ConsortiumPro
   }
 
   const organizations = new Map(definition.organizations.map((org) => [org.mspId, org]));
-  definition.ordering.bft?.consenters.forEach((consenter, i) => {
+  const consenters = definition.ordering.bft?.consenters ?? [];
+  consenters.forEach((consenter, i) => {
     const path = `ordering.bft.consenters[${i}]`;
-    const org = organizations.get(consenter.mspId);
-    if (!org) report(`${path}.mspId`, `'${consenter.mspId}' is not a declared organization`);
-    // The consenter shares its organisation's domain with the org's peers.
-    else if (org.peers.includes(consenter.name)) {
-      report(`${path}.name`, `node name '${consenter.name}' is already a peer of ${consenter.mspId}`);
+    const operator = organizations.get(consenter.operator);
+    if (!operator) report(`${path}.operator`, `'${consenter.operator}' is not a declared organization`);
+    else if (operator.peers.length === 0) {
+      report(
+        `${path}.operator`,
+        `'${consenter.operator}' has no peers: a member runs the node on its own host`,
+      );
+    }
+    // The ordering organisation may be declared as an organisation too (withBftOrdering does so).
+    const isItself = (org: { mspId: string; domain: string; peers: string[] }) =>
+      org.mspId === consenter.mspId && org.domain === consenter.domain && org.peers.length === 0;
+    const clash = definition.organizations.find(
+      (org) => (org.mspId === consenter.mspId || org.domain === consenter.domain) && !isItself(org),
+    );
+    if (clash) {
+      report(
+        path,
+        `an ordering organisation needs its own MSP ID and domain; ${clash.mspId} already has ${clash.mspId === consenter.mspId ? 'that MSP ID' : `domain ${clash.domain}`}`,
+      );
     }
   });
   reportDuplicates(
-    (definition.ordering.bft?.consenters ?? []).map((c) => `${c.mspId}/${c.name}`),
+    consenters.map((c) => `${c.name}.${c.domain}`),
     (i, name, first) =>
       report(
         `ordering.bft.consenters[${i}]`,
         `consenter ${name} is listed twice (also consenters[${first}])`,
       ),
   );
+  consenters.forEach((consenter, i) => {
+    const first = consenters.findIndex((c) => c.mspId === consenter.mspId);
+    if (first < i && consenters[first].domain !== consenter.domain) {
+      report(
+        `ordering.bft.consenters[${i}].domain`,
+        `${consenter.mspId} has domain ${consenters[first].domain} in consenters[${first}]`,
+      );
+    }
+  });
+
   reportDuplicates(
     definition.channels.map((channel) => channel.name),
     (i, name, first) =>

@@ -102,14 +102,21 @@ describe('the consortium', () => {
     );
   });
 
-  it('runs the BFT profile with one consenter per member org and no ordering-only org', () => {
+  it('runs the BFT profile with one ordering org per member, operated by that member', () => {
     const bft = consortium.withBftOrdering();
     expect(bft.organizations.map((org) => [org.mspId, org.orderers, org.peers])).to.deep.equal([
-      ['CityMSP', ['orderer0'], ['peer0']],
-      ['UtilityMSP', ['orderer0'], ['peer0']],
-      ['CommunityMSP', ['orderer0'], ['peer0']],
-      ['AuditorMSP', ['orderer0'], ['peer0']],
+      ['CityMSP', [], ['peer0']],
+      ['UtilityMSP', [], ['peer0']],
+      ['CommunityMSP', [], ['peer0']],
+      ['AuditorMSP', [], ['peer0']],
+      ['CityOrdererMSP', ['orderer0'], []],
+      ['UtilityOrdererMSP', ['orderer0'], []],
+      ['CommunityOrdererMSP', ['orderer0'], []],
+      ['AuditorOrdererMSP', ['orderer0'], []],
     ]);
+    expect(bft.operatorOf('AuditorOrdererMSP')).to.equal('AuditorMSP');
+    expect(bft.operatorOf('AuditorMSP')).to.equal('AuditorMSP');
+    expect(bft.organization('CommunityOrdererMSP').domain).to.equal('ordering.community.cityledger.example');
     expect(bft.definition.channels).to.deep.equal(consortium.definition.channels);
   });
 

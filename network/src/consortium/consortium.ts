@@ -84,21 +84,35 @@ export class Consortium {
   }
 
   /**
-   * The consortium as the BFT profile runs it: every consenter of `ordering.bft` is an orderer of its
-   * member organisation, and organisations that only ordered (the Raft ordering org) drop out.
+   * The consortium as the BFT profile runs it: the member organisations with their peers, plus one
+   * ordering organisation per consenter MSP of `ordering.bft`; the Raft ordering org drops out.
    *
    * @throws ConsortiumLookupError when the definition has no `ordering.bft` section.
    */
   withBftOrdering(): Consortium {
     const bft = this.definition.ordering.bft;
     if (!bft) throw new ConsortiumLookupError('the consortium declares no ordering.bft consenters');
-    const organizations = this.definition.organizations
-      .map((org) => ({
-        ...org,
-        orderers: bft.consenters.filter((c) => c.mspId === org.mspId).map((c) => c.name),
-      }))
-      .filter((org) => org.peers.length > 0 || org.orderers.length > 0);
-    return Consortium.fromDefinition({ ...this.definition, organizations });
+    const members = this.definition.organizations.filter((org) => org.peers.length > 0);
+    const orderingOrgs = new Map<string, OrganizationDefinition>();
+    for (const consenter of bft.consenters) {
+      const org = orderingOrgs.get(consenter.mspId) ?? {
+        mspId: consenter.mspId,
+        name: `${this.organization(consenter.operator).name}: ordering`,
+        domain: consenter.domain,
+        peers: [],
+        orderers: [],
+      };
+      orderingOrgs.set(consenter.mspId, { ...org, orderers: [...org.orderers, consenter.name] });
+    }
+    return Consortium.fromDefinition({
+      ...this.definition,
+      organizations: [...members.map((org) => ({ ...org, orderers: [] })), ...orderingOrgs.values()],
+    });
+  }
+
+  /** The member that runs an ordering organisation's nodes on its host (BFT); the org itself otherwise. */
+  operatorOf(mspId: string): string {
+    return this.definition.ordering.bft?.consenters.find((c) => c.mspId === mspId)?.operator ?? mspId;
   }
 
   get name(): string {
