@@ -1,14 +1,16 @@
 import type { common } from '@hyperledger/fabric-protos';
 
-/** A Deliver stream of a channel's blocks, as `Network.getBlockEvents` opens it. */
-export interface BlockStream extends AsyncIterable<common.Block> {
+/** A Deliver stream of a channel's blocks, as `Network.getBlockEvents` (or its filtered kin) opens it. */
+export interface BlockStream<B = common.Block> extends AsyncIterable<B> {
   close(): void;
 }
 
 /** Opens a stream starting at `startBlock`, or at the next block to commit when undefined. */
-export type BlockStreamOpener = (startBlock: bigint | undefined) => Promise<BlockStream>;
+export type BlockStreamOpener<B = common.Block> = (startBlock: bigint | undefined) => Promise<BlockStream<B>>;
 
-export interface FollowOptions {
+export interface FollowOptions<B = common.Block> {
+  /** The block's number; default: a full block's header number. */
+  numberOf?: (block: B) => number | undefined;
   /** First block wanted; undefined = the next block to commit. */
   fromBlock?: number;
   /** Told about every stream failure before the follower reconnects. */
@@ -27,14 +29,16 @@ const defaultDelay = (attempt: number) => Math.min(5000, 100 * 2 ** attempt);
  *
  * @returns the function that stops following; no block is delivered after it returns.
  */
-export function followBlocks(
-  open: BlockStreamOpener,
-  onBlock: (block: common.Block) => void | Promise<void>,
-  options: FollowOptions = {},
+export function followBlocks<B = common.Block>(
+  open: BlockStreamOpener<B>,
+  onBlock: (block: B) => void | Promise<void>,
+  options: FollowOptions<B> = {},
 ): () => void {
   let next: number | undefined = options.fromBlock;
   let active = true;
-  let stream: BlockStream | undefined;
+  let stream: BlockStream<B> | undefined;
+  const numberOf =
+    options.numberOf ?? ((block: B) => (block as unknown as common.Block).getHeader()?.getNumber());
   let wake: (() => void) | undefined;
   const delay = options.reconnectDelayMs ?? defaultDelay;
 
@@ -45,7 +49,7 @@ export function followBlocks(
         if (!active) break;
         for await (const block of stream) {
           if (!active) break;
-          const number = block.getHeader()?.getNumber();
+          const number = numberOf(block);
           if (number === undefined) throw new Error('the peer delivered a block without a header');
           if (next !== undefined && number < next) continue;
           if (next !== undefined && number > next) {

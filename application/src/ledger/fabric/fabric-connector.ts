@@ -34,6 +34,7 @@ import { blockSummaryOf, ledgerBlockOf, transactionsOf } from '../ledger-views';
 import { type RetryPolicy, retryReadConflicts } from '../read-conflict-retry';
 import { SubmissionLimiter, type SubmissionLimits } from '../submission-limiter';
 import { followBlocks } from './block-follower';
+import { MemberCommitWatch } from './member-commit-watch';
 import { gatewayErrorOf, readConflictOf } from './fabric-error-translation';
 import { retryOrdering } from './ordering-retry';
 import { gatewayCredentialsOf } from './gateway-identity';
@@ -88,6 +89,7 @@ export class FabricLedgerConnector implements LedgerConnector {
   private readonly histories = new Map<string, KeyHistoryIndex>();
   private readonly historyProblems = new Map<string, string>();
   private readonly followers = new Set<() => void>();
+  private readonly commitWatch = new MemberCommitWatch();
   private readonly catalog = new Map<string, ChaincodeInfo[]>();
   private lastReadiness: LedgerReadiness = { ready: false, problems: ['not probed yet'], channels: [] };
   private probing?: Promise<void>;
@@ -135,6 +137,7 @@ export class FabricLedgerConnector implements LedgerConnector {
     const crypto = await ensureCryptoMaterial(asRun.definition, profile.cryptoDir);
     const connector = new FabricLedgerConnector(options, profile, crypto);
     connector.startHistories();
+    await connector.watchMemberCommits();
     await connector.probe();
     connector.probeTimer = setInterval(
       () => void connector.probe(),
@@ -249,6 +252,7 @@ export class FabricLedgerConnector implements LedgerConnector {
                 message: `transaction ${status.transactionId} committed with status code ${status.code}`,
               });
             }
+            await this.commitWatch.committedEverywhere(call.channel, Number(status.blockNumber));
             return {
               txId: status.transactionId,
               blockNumber: Number(status.blockNumber),
@@ -383,6 +387,26 @@ export class FabricLedgerConnector implements LedgerConnector {
       );
     } catch (error) {
       throw gatewayErrorOf(error);
+    }
+  }
+
+  /** Follows every member peer of every channel, from the block before the current height. */
+  private async watchMemberCommits(): Promise<void> {
+    for (const channel of this.options.consortium.channelNames()) {
+      const height = await this.height(channel).catch(() => 0);
+      const members = this.channelMembers(channel);
+      for (const peer of this.profile.peers.filter(
+        (p) => p.channels.includes(channel) && members.includes(p.mspId),
+      )) {
+        const admin = this.crypto.organization(peer.mspId).admin;
+        const network = this.gatewayAs(admin, peer, 'Admin').getNetwork(channel);
+        this.commitWatch.follow(
+          channel,
+          peer,
+          (startBlock) => network.getFilteredBlockEvents(startBlock === undefined ? {} : { startBlock }),
+          height - 1,
+        );
+      }
     }
   }
 
@@ -521,6 +545,7 @@ export class FabricLedgerConnector implements LedgerConnector {
     clearInterval(this.probeTimer);
     for (const stop of this.followers) stop();
     this.followers.clear();
+    this.commitWatch.close();
     await this.probing?.catch(() => undefined);
     this.gateways.close();
     this.connections.close();
