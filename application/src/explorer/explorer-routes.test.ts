@@ -44,6 +44,14 @@ describe('auditor explorer', () => {
     expect(answer.body.transactions[0].event.name).to.equal('DidRegistered');
   });
 
+  it('shows which orderer signed a block, and that its signature verifies', async () => {
+    const answer = await get(`/blocks/${person.blockNumber}`);
+    expect(answer.body.ordererSignatures).to.have.length(1);
+    expect(answer.body.ordererSignatures[0]).to.include({ mspId: 'OrdererMSP', verified: true });
+    expect(answer.body.ordererSignatures[0].orderer).to.match(/^orderer\d/);
+    expect(answer.body.ordererSignatures[0]).to.not.have.property('consenterId');
+  });
+
   it('shows a transaction: creator, endorsers, validation code, read/write set and event — but no personal data', async () => {
     const answer = await get(`/transactions/${person.txId}`);
     expect(answer.status).to.equal(200);
@@ -106,6 +114,22 @@ describe('auditor explorer', () => {
     expect(answer.status).to.equal(200);
     expect(answer.body.ok).to.equal(true);
     expect(answer.body.height).to.be.greaterThan(person.blockNumber);
+    expect(answer.body).to.include({ bft: false }).and.not.have.property('notSignedBy');
+    const [signer] = answer.body.signers;
+    expect(answer.body.signers).to.have.length(1);
+    expect(signer).to.include({ mspId: 'OrdererMSP', blocks: answer.body.height });
+  });
+
+  it('lists the blocks an ordering organisation did not sign when asked with signer', async () => {
+    const orderer = await get('/verify?signer=OrdererMSP');
+    expect(orderer.status).to.equal(200);
+    expect(orderer.body.notSignedBy).to.deep.equal({ mspId: 'OrdererMSP', blocks: [], truncated: false });
+    // The city runs no orderer on the embedded network: every block after genesis lacks its signature.
+    const city = await get('/verify?signer=CityMSP');
+    const afterGenesis = Array.from({ length: city.body.height - 1 }, (_, i) => i + 1);
+    expect(city.body.notSignedBy).to.deep.equal({ mspId: 'CityMSP', blocks: afterGenesis, truncated: false });
+    const bad = await get('/verify?signer=nobody');
+    expect([bad.status, bad.body.error.field]).to.deep.equal([400, 'signer']);
   });
 
   it('lets an org admin in too, but not other roles or organisations off the channel', async () => {

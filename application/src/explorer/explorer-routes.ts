@@ -4,6 +4,7 @@ import { chaincodeParams, channelName, channelParams } from '../chaincode-api/ch
 import { NotFoundError } from '../errors/gateway-errors';
 import type { ApiRouter } from '../http/api-router';
 import type { LedgerConnector } from '../ledger/ledger-connector';
+import { blockSummarySchema, chainVerificationSchema, verifyQuery } from './explorer-schemas';
 import { historyQuery, ledgerKeyOf } from './ledger-key';
 
 const blockParams = z.object({
@@ -32,10 +33,11 @@ export function addExplorerRoutes(
     method: 'get',
     path: '/channels/{channel}/blocks/{blockNumber}',
     tag: TAG,
-    summary: 'A block: header hashes and its transactions with validation codes and events',
+    summary:
+      'A block: header hashes, orderer signatures, and its transactions with validation codes and events',
     description: WHO,
     params: blockParams,
-    success: { description: 'The block' },
+    success: { description: 'The block', schema: blockSummarySchema },
     handler: async ({ caller, params }) => {
       access.requireExplorer(caller, params.channel);
       const block = await ledger.block(params.channel, params.blockNumber);
@@ -91,13 +93,19 @@ export function addExplorerRoutes(
     method: 'get',
     path: '/channels/{channel}/verify',
     tag: TAG,
-    summary: 'Recompute the hash chain and every signature; names the first bad block',
-    description: WHO,
+    summary: 'Recompute the hash chain and every signature; names the first bad block and who ordered',
+    description:
+      `${WHO} A SmartBFT block needs a quorum of distinct consenters' signatures. ` +
+      'Give `signer` (an MSP ID) to also get the blocks its orderers did not sign.',
     params: channelParams,
-    success: { description: '`{ok: true, height}` or `{ok: false, height, firstBadBlock, reason}`' },
-    handler: async ({ caller, params }) => {
+    query: verifyQuery,
+    success: {
+      description: '`{ok: true, …}` or `{ok: false, firstBadBlock, reason, …}`, with the signers',
+      schema: chainVerificationSchema,
+    },
+    handler: async ({ caller, params, query }) => {
       access.requireExplorer(caller, params.channel);
-      return { body: await ledger.verify(params.channel) };
+      return { body: await ledger.verify(params.channel, query.signer ? { signer: query.signer } : {}) };
     },
   });
 }

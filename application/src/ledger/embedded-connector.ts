@@ -203,7 +203,8 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
     try {
       if (blockNumber >= this.network.height(channel)) return undefined;
       const described = await this.network.describeBlock(channel, blockNumber);
-      return described ? blockSummaryOf(described) : undefined;
+      if (!described) return undefined;
+      return blockSummaryOf(described, await this.network.blockSignatures(channel, described.block));
     } catch (error) {
       throw this.translate(error);
     }
@@ -235,10 +236,10 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
     }
   }
 
-  async verify(channel: string): Promise<ChainVerification> {
+  async verify(channel: string, options: { signer?: string } = {}): Promise<ChainVerification> {
     this.ensureOpen();
     try {
-      return await this.network.verifyChain(channel);
+      return await this.network.verifyChain(channel, options);
     } catch (error) {
       throw this.translate(error);
     }

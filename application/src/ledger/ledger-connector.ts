@@ -44,8 +44,11 @@ export interface LedgerConnector {
   transaction(channel: string, txId: string): Promise<TransactionRecord | undefined>;
   /** Every committed value of a chaincode's key, newest first. */
   history(channel: string, chaincode: string, key: string): Promise<KeyHistoryEntry[]>;
-  /** Recomputes hashes and signatures of the whole chain. */
-  verify(channel: string): Promise<ChainVerification>;
+  /**
+   * Recomputes hashes and signatures of the whole chain and reports which orderers signed it.
+   * With `signer` (an MSP ID), also lists the blocks none of that MSP's orderers signed.
+   */
+  verify(channel: string, options?: { signer?: string }): Promise<ChainVerification>;
   height(channel: string): Promise<number>;
   /** The chaincodes the consortium defines on a channel, and the transactions of installed ones. */
   chaincodes(channel: string): ChaincodeInfo[];
@@ -88,14 +91,25 @@ export interface LedgerBlock {
   transactions: LedgerTransaction[];
 }
 
-/** A block as the explorer shows it: the hash chain plus its transactions. */
+/** A block as the explorer shows it: the hash chain, who ordered it, and its transactions. */
 export interface BlockSummary {
   channel: string;
   blockNumber: number;
   headerHash: string;
   previousHash: string;
   dataHash: string;
+  /** Every orderer signature on the block; on a SmartBFT channel, one per signing consenter. */
+  ordererSignatures: OrdererSignatureSummary[];
   transactions: Array<Omit<LedgerTransaction, 'event'> & { event?: { name: string; payload: string } }>;
+}
+
+export interface OrdererSignatureSummary {
+  mspId: string;
+  /** The subject CN of the orderer's certificate. */
+  orderer: string;
+  /** The SmartBFT consenter id, on a BFT channel. */
+  consenterId?: number;
+  verified: boolean;
 }
 
 export interface IdentitySummary {
@@ -138,8 +152,21 @@ export interface KeyHistoryEntry {
   value: string;
 }
 
+/** What a chain's verified blocks say about who ordered them. */
+export interface OrderingReport {
+  height: number;
+  /** Whether the channel orders with SmartBFT. */
+  bft: boolean;
+  /** Distinct consenter signatures a BFT block needs. */
+  quorum?: number;
+  /** Every orderer that signed at least one verified block, with how many it signed. */
+  signers: Array<{ mspId: string; orderer: string; blocks: number }>;
+  /** Asked for with `signer`: verified blocks after genesis none of that MSP's orderers signed. */
+  notSignedBy?: { mspId: string; blocks: number[]; truncated: boolean };
+}
+
 export type ChainVerification =
-  { ok: true; height: number } | { ok: false; height: number; firstBadBlock: number; reason: string };
+  ({ ok: true } & OrderingReport) | ({ ok: false; firstBadBlock: number; reason: string } & OrderingReport);
 
 export interface ChaincodeTransaction {
   name: string;

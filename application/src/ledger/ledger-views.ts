@@ -1,4 +1,10 @@
-import { type CommittedBlock, blockHeaderHash, printable, validationCodeName } from '@cityledger/network';
+import {
+  type CommittedBlock,
+  type OrdererSignature,
+  blockHeaderHash,
+  printable,
+  validationCodeName,
+} from '@cityledger/network';
 import type { BlockSummary, ChaincodeTransaction, LedgerBlock } from './ledger-connector';
 
 /** Validation codes that mean "someone else changed what you read": worth re-endorsing. */
@@ -43,8 +49,8 @@ export function ledgerBlockOf(block: CommittedBlock): LedgerBlock {
   };
 }
 
-/** A committed block as the explorer shows it: header hashes and printable events. */
-export function blockSummaryOf(described: CommittedBlock): BlockSummary {
+/** A committed block as the explorer shows it: header hashes, orderer signatures and printable events. */
+export function blockSummaryOf(described: CommittedBlock, signatures: OrdererSignature[]): BlockSummary {
   const header = described.block.getHeader()!;
   const { transactions } = ledgerBlockOf(described);
   return {
@@ -53,6 +59,12 @@ export function blockSummaryOf(described: CommittedBlock): BlockSummary {
     headerHash: blockHeaderHash(header).toString('hex'),
     previousHash: Buffer.from(header.getPreviousHash_asU8()).toString('hex'),
     dataHash: Buffer.from(header.getDataHash_asU8()).toString('hex'),
+    ordererSignatures: signatures.map(({ mspId, orderer, consenterId, verified }) => ({
+      mspId,
+      orderer,
+      ...(consenterId === undefined ? {} : { consenterId }),
+      verified,
+    })),
     transactions: transactions.map(({ event, ...tx }) => ({
       ...tx,
       ...(event ? { event: { name: event.name, payload: printable(event.payload) } } : {}),

@@ -24,6 +24,7 @@ import { ChannelLedger } from './ledger/channel-ledger';
 import type { HistoryEntry } from './ledger/record-codec';
 import { buildGenesisEnvelope } from './genesis';
 import { MspRegistry } from './msp-registry';
+import { type OrdererSignature, describeBlockSignatures } from './orderer/block-signature';
 import { OrderingService } from './orderer/ordering-service';
 import { type ContractClass, ContractChaincode } from './peer/contract-chaincode';
 import { EndorsingPeer } from './peer/endorsing-peer';
@@ -314,6 +315,12 @@ export class EmbeddedNetwork {
     return block ? describeStoredBlock(channel, block) : undefined;
   }
 
+  /** Each orderer signature on a block, checked against the channel's MSPs (and consenter set). */
+  async blockSignatures(channel: string, block: common.Block): Promise<OrdererSignature[]> {
+    const { runtime } = this.channel(channel);
+    return describeBlockSignatures(block, runtime.identities, (n) => runtime.ledger.getBlock(n));
+  }
+
   async getTransaction(channel: string, txId: string): Promise<TransactionDetails | undefined> {
     return describeTransaction(this.channel(channel).runtime.ledger, txId);
   }
@@ -323,10 +330,11 @@ export class EmbeddedNetwork {
     return this.channel(channel).runtime.ledger.getHistory(chaincode, key);
   }
 
-  async verifyChain(channel: string): Promise<ChainVerification> {
+  /** Verifies a channel's chain; with `signer` (an MSP ID), also lists the blocks its orderers did not sign. */
+  async verifyChain(channel: string, options: { signer?: string } = {}): Promise<ChainVerification> {
     const { runtime, committer } = this.channel(channel);
     await committer.idle();
-    const verification = await verifyChain(runtime.ledger, runtime.identities);
+    const verification = await verifyChain(runtime.ledger, runtime.identities, options);
     if (verification.ok) this.failedVerifications.delete(channel);
     else {
       const { firstBadBlock, reason } = verification;

@@ -16,25 +16,35 @@ export interface GenesisConfig {
  * its data is the channel definition as JSON rather than a full configtx ConfigEnvelope.
  */
 export function buildGenesisEnvelope(config: GenesisConfig, orderer: Signer, createdAt: Date): Uint8Array {
-  const creator = orderer.serialize();
+  return buildConfigEnvelope(config.channel.name, Buffer.from(JSON.stringify(config)), orderer, createdAt);
+}
+
+/** A CONFIG transaction envelope carrying `data`, signed by `creator` as Fabric's config envelopes are. */
+export function buildConfigEnvelope(
+  channel: string,
+  data: Uint8Array,
+  creator: Signer,
+  createdAt: Date,
+): Uint8Array {
+  const serializedCreator = creator.serialize();
   const nonce = newNonce();
   const channelHeader = new common.ChannelHeader();
   channelHeader.setType(common.HeaderType.CONFIG);
-  channelHeader.setChannelId(config.channel.name);
-  channelHeader.setTxId(computeTransactionId(nonce, creator));
+  channelHeader.setChannelId(channel);
+  channelHeader.setTxId(computeTransactionId(nonce, serializedCreator));
   channelHeader.setTimestamp(timestampFromDate(createdAt));
   const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(creator);
+  signatureHeader.setCreator(serializedCreator);
   signatureHeader.setNonce(nonce);
   const header = new common.Header();
   header.setChannelHeader(channelHeader.serializeBinary());
   header.setSignatureHeader(signatureHeader.serializeBinary());
   const payload = new common.Payload();
   payload.setHeader(header);
-  payload.setData(Buffer.from(JSON.stringify(config)));
+  payload.setData(data);
   const payloadBytes = payload.serializeBinary();
   const envelope = new common.Envelope();
   envelope.setPayload(payloadBytes);
-  envelope.setSignature(orderer.sign(payloadBytes));
+  envelope.setSignature(creator.sign(payloadBytes));
   return envelope.serializeBinary();
 }

@@ -23,6 +23,14 @@ export {
   type BlockChainChecks,
   verifyBlockChain,
 } from './audit/chain-verifier';
+export type { OrderingSigner, UnsignedBlocks } from './audit/signer-tally';
+export {
+  type BlockSigner,
+  type OrdererSignature,
+  describeBlockSignatures,
+  ordererSignatures,
+} from './orderer/block-signature';
+export { type Consenter, bftQuorum, consentersOfConfigBlock } from './orderer/consenter-set';
 export { type TransactionDetails, describeTransactionInBlock, printable } from './audit/transaction-details';
 export type { HistoryEntry } from './ledger/record-codec';
 export type { Signer, IdentityDeserializer, VerifiedIdentity } from './protocol/signer';

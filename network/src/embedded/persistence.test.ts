@@ -32,7 +32,7 @@ describe('embedded network: persistence and recovery', () => {
       expect((await second.network.getTransaction('alpha', txId))?.validationCodeName).to.equal('VALID');
       const next = await second.network.submit(again, assetCall('Put', ['durable', 'two']));
       expect(next.blockNumber).to.equal(height);
-      expect(await second.network.verifyChain('alpha')).to.deep.equal({ ok: true, height: height + 1 });
+      expect(await second.network.verifyChain('alpha')).to.deep.include({ ok: true, height: height + 1 });
     } finally {
       await second.network.stop();
     }

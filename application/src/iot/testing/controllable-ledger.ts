@@ -68,8 +68,8 @@ export class ControllableLedger implements LedgerConnector {
   history(channel: string, chaincode: string, key: string) {
     return this.inner.history(channel, chaincode, key);
   }
-  verify(channel: string) {
-    return this.inner.verify(channel);
+  verify(channel: string, options?: { signer?: string }) {
+    return this.inner.verify(channel, options);
   }
   height(channel: string) {
     return this.inner.height(channel);

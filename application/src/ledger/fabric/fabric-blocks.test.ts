@@ -1,6 +1,7 @@
 import {
   MspRegistry,
   type EmbeddedNetwork,
+  describeBlockSignatures,
   describeStoredBlock,
   describeTransactionInBlock,
   verifyBlockChain,
@@ -15,6 +16,9 @@ import { KeyHistoryIndex } from './key-history-index';
  * The Fabric connector reads `common.Block`s from peers; the embedded network writes the same
  * structure, so its blocks stand in for a peer's here.
  */
+const identitiesOf = (network: EmbeddedNetwork) =>
+  new MspRegistry(new Map(network.crypto.organizations().map((o) => [o.mspId, o.msp])));
+
 describe('reading Fabric blocks the way the Fabric connector does', () => {
   let network: EmbeddedNetwork;
   let cleanup: () => Promise<void>;
@@ -67,15 +71,19 @@ describe('reading Fabric blocks the way the Fabric connector does', () => {
     expect(await index.reached(99, 10)).to.equal(false);
   });
 
-  it('gives listeners the transactions, validation codes and chaincode events of a block', () => {
+  it('gives listeners the transactions, validation codes and chaincode events of a block', async () => {
     const last = blocks[blocks.length - 1]!;
     const block = ledgerBlockOf(describeStoredBlock('alpha', last));
     const tx = block.transactions.find((t) => t.txId === txIds[3])!;
     expect(tx).to.include({ validationCode: 'VALID', chaincode: 'assets' });
     expect(tx.event?.name).to.equal('Put');
     expect(JSON.parse(tx.event!.payload.toString())).to.deep.equal({ key: 'parcel-2', value: 'other' });
-    const summary = blockSummaryOf(describeStoredBlock('alpha', last));
+    const signatures = await describeBlockSignatures(last, identitiesOf(network), async (n) => blocks[n]);
+    const summary = blockSummaryOf(describeStoredBlock('alpha', last), signatures);
     expect(summary.previousHash).to.have.length(64);
+    expect(summary.ordererSignatures).to.deep.equal([
+      { mspId: 'OrdererMSP', orderer: 'orderer0.orderer.test.example', verified: true },
+    ]);
     expect(summary.transactions.find((t) => t.txId === txIds[3])!.event?.payload).to.include('parcel-2');
   });
 
@@ -89,11 +97,13 @@ describe('reading Fabric blocks the way the Fabric connector does', () => {
   });
 
   it('verifies the chain of blocks read one by one, and names a tampered block', async () => {
-    const identities = new MspRegistry(new Map(network.crypto.organizations().map((o) => [o.mspId, o.msp])));
+    const identities = identitiesOf(network);
     const source = { height: blocks.length, readBlock: async (n: number) => blocks[n] };
     expect(await verifyBlockChain(source, identities, { unsignedGenesis: true })).to.deep.equal({
       ok: true,
       height: blocks.length,
+      bft: false,
+      signers: [{ mspId: 'OrdererMSP', orderer: 'orderer0.orderer.test.example', blocks: blocks.length }],
     });
     const tampered = blocks.map((b) => b.cloneMessage());
     tampered[2]!.getHeader()!.setDataHash(Buffer.alloc(32));

@@ -7,6 +7,7 @@ import {
   type FabricPeer,
   MspRegistry,
   type SigningIdentity,
+  describeBlockSignatures,
   describeStoredBlock,
   describeTransactionInBlock,
   ensureCryptoMaterial,
@@ -351,7 +352,11 @@ export class FabricLedgerConnector implements LedgerConnector {
     if (!Number.isSafeInteger(blockNumber) || blockNumber < 0) return undefined;
     try {
       if (blockNumber >= (await this.height(channel))) return undefined;
-      return blockSummaryOf(describeStoredBlock(channel, await this.readBlock(channel, blockNumber)));
+      const block = await this.readBlock(channel, blockNumber);
+      const signatures = await describeBlockSignatures(block, this.identities, (n) =>
+        this.readBlock(channel, n),
+      );
+      return blockSummaryOf(describeStoredBlock(channel, block), signatures);
     } catch (error) {
       throw gatewayErrorOf(error);
     }
@@ -375,7 +380,7 @@ export class FabricLedgerConnector implements LedgerConnector {
     }
   }
 
-  async verify(channel: string): Promise<ChainVerification> {
+  async verify(channel: string, options: { signer?: string } = {}): Promise<ChainVerification> {
     this.ensureOpen();
     try {
       const height = await this.height(channel);
@@ -383,7 +388,7 @@ export class FabricLedgerConnector implements LedgerConnector {
       return await verifyBlockChain(
         { height, readBlock: (n) => this.readBlock(channel, n) },
         this.identities,
-        { unsignedGenesis: true },
+        { unsignedGenesis: true, ...options },
       );
     } catch (error) {
       throw gatewayErrorOf(error);

@@ -1,7 +1,8 @@
 import { common } from '@hyperledger/fabric-protos';
 import { storedCommitHash, commitHash } from '../committer';
 import type { ChannelLedger } from '../ledger/channel-ledger';
-import { verifyBlockSignature } from '../orderer/block-signature';
+import { type BlockSigner, verifyBlockSignatures } from '../orderer/block-signature';
+import { type Consenter, bftQuorum, consentersOfConfigBlock } from '../orderer/consenter-set';
 import {
   BlockMetadataIndex,
   blockDataHash,
@@ -13,9 +14,23 @@ import { endorsementMessage } from '../protocol/endorsement';
 import type { IdentityDeserializer } from '../protocol/signer';
 import { decodeTransactionEnvelope } from '../protocol/transaction-envelope';
 import { TxValidationCode } from '../validation/validation-codes';
+import { type OrderingSigner, SignerTally, type UnsignedBlocks } from './signer-tally';
+
+/** What the chain's verified blocks say about who ordered them. */
+interface OrderingReport {
+  height: number;
+  /** Whether the channel orders with SmartBFT (a consenter set in its config). */
+  bft: boolean;
+  /** Distinct consenter signatures a BFT block needs. */
+  quorum?: number;
+  /** Every orderer that signed a verified block. */
+  signers: OrderingSigner[];
+  /** With {@link BlockChainChecks.signer}: the verified blocks that MSP's orderers did not sign. */
+  notSignedBy?: UnsignedBlocks;
+}
 
 export type ChainVerification =
-  { ok: true; height: number } | { ok: false; height: number; firstBadBlock: number; reason: string };
+  ({ ok: true } & OrderingReport) | ({ ok: false; firstBadBlock: number; reason: string } & OrderingReport);
 
 class BadBlock extends Error {}
 
@@ -33,12 +48,15 @@ export interface BlockChainChecks {
   unsignedGenesis?: boolean;
   /** Further checks of one block, e.g. the embedded ledger's commit hash; throw to reject it. */
   checkBlock?(block: common.Block, headerHash: Buffer): void;
+  /** An MSP ID: also report the blocks after genesis none of its orderers signed. */
+  signer?: string;
 }
 
 /**
  * Recomputes what makes a chain of `common.Block`s trustworthy — each block's data hash, the
- * header hash chain, the orderer's signature and every signature of every valid transaction — and
- * names the first block where any of it fails. Works on any Fabric channel's blocks.
+ * header hash chain, the orderer's signature (a quorum of consenters' on a SmartBFT channel) and
+ * every signature of every valid transaction — and names the first block where any of it fails.
+ * Works on any Fabric channel's blocks.
  */
 export async function verifyBlockChain(
   source: BlockSource,
@@ -47,6 +65,15 @@ export async function verifyBlockChain(
 ): Promise<ChainVerification> {
   const height = source.height;
   let previousHash: Buffer = Buffer.alloc(0);
+  // Each block is signed by the consenter set of the last config block before it.
+  let consenters: Consenter[] = [];
+  const tally = new SignerTally(checks.signer);
+  const report = (): OrderingReport => ({
+    height,
+    bft: consenters.length > 0,
+    ...(consenters.length > 0 ? { quorum: bftQuorum(consenters.length) } : {}),
+    ...tally.report(),
+  });
   for (let number = 0; number < height; number++) {
     try {
       const block = await source.readBlock(number);
@@ -62,9 +89,10 @@ export async function verifyBlockChain(
         throw new BadBlock('data hash does not match the transactions in the block');
       }
       const genesisUnsigned = number === 0 && checks.unsignedGenesis === true;
+      let signers: BlockSigner[] = [];
       if (!genesisUnsigned || hasSignatures(block)) {
         try {
-          verifyBlockSignature(block, identities);
+          signers = verifyBlockSignatures(block, identities, consenters);
         } catch (error) {
           throw new BadBlock(`orderer signature: ${(error as Error).message}`);
         }
@@ -81,13 +109,15 @@ export async function verifyBlockChain(
         }
       });
       previousHash = headerHash;
+      tally.add(number, signers);
+      consenters = consentersOfConfigBlock(block) ?? consenters;
     } catch (error) {
       if (error instanceof BadBlock)
-        return { ok: false, height, firstBadBlock: number, reason: error.message };
+        return { ok: false, ...report(), firstBadBlock: number, reason: error.message };
       throw error;
     }
   }
-  return { ok: true, height };
+  return { ok: true, ...report() };
 }
 
 function hasSignatures(block: common.Block): boolean {
@@ -99,6 +129,7 @@ function hasSignatures(block: common.Block): boolean {
 export async function verifyChain(
   ledger: ChannelLedger,
   identities: IdentityDeserializer,
+  options: Pick<BlockChainChecks, 'signer'> = {},
 ): Promise<ChainVerification> {
   let previousCommitHash: Uint8Array = new Uint8Array(0);
   let lastHeaderHash: Buffer = Buffer.alloc(0);
@@ -121,6 +152,7 @@ export async function verifyChain(
     },
   };
   const verification = await verifyBlockChain(source, identities, {
+    ...options,
     checkBlock(block, headerHash) {
       const flags = getBlockMetadata(block, BlockMetadataIndex.TRANSACTIONS_FILTER);
       const stored = storedCommitHash(block);
@@ -131,14 +163,10 @@ export async function verifyChain(
       lastHeaderHash = headerHash;
     },
   });
-  const { height } = verification;
-  if (verification.ok && height > 0 && !ledger.previousHeaderHash.equals(lastHeaderHash)) {
-    return {
-      ok: false,
-      height,
-      firstBadBlock: height - 1,
-      reason: 'last block differs from the ledger checkpoint',
-    };
+  const { ok, ...report } = verification;
+  if (ok && report.height > 0 && !ledger.previousHeaderHash.equals(lastHeaderHash)) {
+    const reason = 'last block differs from the ledger checkpoint';
+    return { ok: false, ...report, firstBadBlock: report.height - 1, reason };
   }
   return verification;
 }
