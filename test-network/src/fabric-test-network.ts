@@ -90,6 +90,8 @@ export interface ChannelHeight {
   channel: string;
   /** Undefined when the peer did not answer. */
   height?: number;
+  /** Hash of the peer's last block header (base64), as `peer channel getinfo` reports it. */
+  currentBlockHash?: string;
 }
 
 /**
@@ -308,8 +310,16 @@ export class FabricTestNetwork {
         if (!this.supervisor.isRunning(peer.hostname)) return { peer: peer.hostname, channel };
         try {
           const out = await commands.peer(peer, ['channel', 'getinfo', '-c', channel]);
-          const height = /"height":(\d+)/.exec(out)?.[1];
-          return { peer: peer.hostname, channel, ...(height ? { height: Number(height) } : {}) };
+          const info = JSON.parse(out.slice(out.indexOf('{'))) as {
+            height: number;
+            currentBlockHash: string;
+          };
+          return {
+            peer: peer.hostname,
+            channel,
+            height: info.height,
+            currentBlockHash: info.currentBlockHash,
+          };
         } catch {
           return { peer: peer.hostname, channel };
         }
@@ -318,6 +328,23 @@ export class FabricTestNetwork {
   }
 
   /** Starts a peer or orderer on its host with `FABRIC_CFG_PATH=configDir`. */
+  /** Each running orderer's height of `channel` (channel participation API); undefined when it does not answer. */
+  async ordererHeights(channel: string): Promise<Array<{ orderer: string; height?: number }>> {
+    const commands = await this.commands();
+    return Promise.all(
+      this.layout.orderers.map(async (orderer) => {
+        if (!this.supervisor.isRunning(orderer.hostname)) return { orderer: orderer.hostname };
+        try {
+          const out = await commands.osnadmin(orderer, ['channel', 'list', '--channelID', channel]);
+          const height = /"height":\s*(\d+)/.exec(out)?.[1];
+          return { orderer: orderer.hostname, ...(height ? { height: Number(height) } : {}) };
+        } catch {
+          return { orderer: orderer.hostname };
+        }
+      }),
+    );
+  }
+
   startNode(node: PeerLayout | OrdererLayout, binary: string, binaryArgs: string[], configDir: string): void {
     const [command, args] = HostNetwork.wrap(node.namespace, binary, binaryArgs);
     this.supervisor.start({

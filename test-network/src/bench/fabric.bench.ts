@@ -8,13 +8,16 @@
  *
  *   npm run bench -- --ledger fabric
  *   node test-network/dist/bench/fabric.bench.js [--clients 100] [--seconds 30]
- *       [--paths bare,gateway,embedded] [--profile-gateway DIR]
+ *       [--paths bare,gateway,embedded] [--profiles raft,bft] [--profile-gateway DIR]
+ *
+ * `--profiles raft,bft` measures Raft on Fabric v2.5 and SmartBFT on v3 (each org on its own host)
+ * one after the other in the same run, each on a network of its own.
  *
  * `--profile-gateway DIR` writes a V8 CPU profile of each gateway process into DIR (open it in
  * Chrome's DevTools), to see where the REST path spends what the bare client does not.
  *
- * Uses the running network of FABRIC_NETWORK_DIR when it is deployed, else stands one up in a
- * temporary folder and takes it down at the end.
+ * Uses the running network of FABRIC_NETWORK_DIR when it is deployed and of the profile measured,
+ * else stands one up in a temporary folder and takes it down after measuring it.
  */
 process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL || 'critical';
 
@@ -35,12 +38,12 @@ import { PeerConnections } from '@cityledger/application/dist/ledger/fabric/peer
 import { ensureCryptoMaterial, loadConsortium, readFabricNetworkProfile } from '@cityledger/network';
 import { measureCryptoBaseline } from '@cityledger/network/dist/bench/crypto-baseline';
 import { percentile } from '@cityledger/network/dist/bench/statistics';
-import { FabricTestNetwork } from '../fabric-test-network';
+import { FabricTestNetwork, NETWORK_PROFILES, type NetworkProfileName } from '../fabric-test-network';
 import { freeBasePort } from '../e2e/port-range';
 
 const FEED_ID = 'bench-air';
-const BARE = 'bare Fabric Gateway client (fabric)';
-const GATEWAY_FABRIC = 'CityLedger gateway REST (fabric)';
+const BARE = (profile: NetworkProfileName) => `bare Fabric Gateway client (${profile})`;
+const GATEWAY_FABRIC = (profile: NetworkProfileName) => `CityLedger gateway REST (fabric ${profile})`;
 const GATEWAY_EMBEDDED = 'CityLedger gateway REST (embedded)';
 const OPERATOR = { sub: 'bench-operator', org: 'UtilityMSP', role: 'operator' };
 
@@ -142,8 +145,9 @@ async function ensureFeed(url: string, token: string): Promise<void> {
 
 async function bareClient(networkDir: string, clients: number, seconds: number): Promise<Figures> {
   const profile = readFabricNetworkProfile(networkDir);
+  const declared = loadConsortium(profile.consortiumFile);
   const crypto = await ensureCryptoMaterial(
-    loadConsortium(profile.consortiumFile).definition,
+    (profile.profile === 'bft' ? declared.withBftOrdering() : declared).definition,
     profile.cryptoDir,
   );
   const identity = await crypto.enrollUser(OPERATOR.org, 'bench-bare-client', { role: OPERATOR.role });
@@ -155,7 +159,7 @@ async function bareClient(networkDir: string, clients: number, seconds: number):
   const contract = gateway.getNetwork('energy').getContract('telemetry');
   const batch = batchFactory(`bare-${Date.now()}`);
   try {
-    return await drive(BARE, clients, seconds, async (n) => {
+    return await drive(BARE(profile.profile), clients, seconds, async (n) => {
       await contract.submitTransaction('AnchorBatch', batch(n));
     });
   } finally {
@@ -204,10 +208,17 @@ function report(rows: Figures[], machine: ReturnType<typeof measureCryptoBaselin
     const row = rows.find((r) => r.path === path);
     return row ? row.committed / row.seconds : undefined;
   };
-  const [bare, rest, embedded] = [BARE, GATEWAY_FABRIC, GATEWAY_EMBEDDED].map(rate);
-  if (bare && rest)
-    console.log(`\ngateway on Fabric / bare client: ${((rest / bare) * 100).toFixed(0)} % (goal ≥ 90 %)`);
-  if (embedded && rest) console.log(`embedded / gateway on Fabric:    ${(embedded / rest).toFixed(1)} ×`);
+  for (const profile of NETWORK_PROFILES) {
+    const [bare, rest] = [BARE(profile), GATEWAY_FABRIC(profile)].map(rate);
+    if (bare && rest) {
+      console.log(
+        `\ngateway / bare client on ${profile}: ${((rest / bare) * 100).toFixed(0)} % (goal ≥ 90 %)`,
+      );
+    }
+  }
+  const [raft, bft, embedded] = [GATEWAY_FABRIC('raft'), GATEWAY_FABRIC('bft'), GATEWAY_EMBEDDED].map(rate);
+  if (raft && bft) console.log(`gateway on BFT / on Raft:        ${((bft / raft) * 100).toFixed(0)} %`);
+  if (embedded && raft) console.log(`embedded / gateway on Raft:      ${(embedded / raft).toFixed(1)} ×`);
   console.log(
     `machine, one core: ECDSA P-256 ${Math.round(machine.signPerSecond)} sign/s, ${Math.round(machine.verifyPerSecond)} verify/s`,
   );
@@ -219,6 +230,7 @@ async function main(): Promise<void> {
       clients: { type: 'string', default: '100' },
       seconds: { type: 'string', default: '30' },
       paths: { type: 'string', default: 'bare,gateway,embedded' },
+      profiles: { type: 'string', default: 'raft' },
       'profile-gateway': { type: 'string' },
     },
   });
@@ -233,48 +245,62 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   const machine = measureCryptoBaseline();
 
+  const profiles = values.profiles.split(',') as NetworkProfileName[];
+  for (const profile of profiles) {
+    if (!NETWORK_PROFILES.includes(profile)) throw new Error(`--profiles: unknown profile ${profile}`);
+  }
+  const rows: Figures[] = [];
+  for (const profile of profiles) {
+    await measureFabric(profile, { clients, seconds, paths, profiling }, rows);
+  }
+  if (paths.has('embedded')) {
+    rows.push(await gatewayRun(GATEWAY_EMBEDDED, { LEDGER: 'embedded', ...profiling }, clients, seconds));
+  }
+  report(rows, machine, clients);
+}
+
+/** The bare client and the gateway on one profile's network: FABRIC_NETWORK_DIR's, or one stood up for it. */
+async function measureFabric(
+  profile: NetworkProfileName,
+  run: { clients: number; seconds: number; paths: Set<string>; profiling: Record<string, string> },
+  rows: Figures[],
+): Promise<void> {
   const given = process.env.FABRIC_NETWORK_DIR;
   const reuse =
-    given && existsSync(join(given, 'network.json')) && readFabricNetworkProfile(given).chaincodes.length > 0;
+    given &&
+    existsSync(join(given, 'network.json')) &&
+    readFabricNetworkProfile(given).profile === profile &&
+    readFabricNetworkProfile(given).chaincodes.length > 0;
   let network: FabricTestNetwork | undefined;
   let networkDir = given ?? '';
   if (!reuse) {
-    networkDir = mkdtempSync(join(tmpdir(), 'cityledger-bench-fabric-'));
+    networkDir = mkdtempSync(join(tmpdir(), `cityledger-bench-${profile}-`));
     network = FabricTestNetwork.open({
       workDir: networkDir,
-      basePort: await freeBasePort(),
+      profile,
+      ...(profile === 'raft' ? { basePort: await freeBasePort() } : {}),
       log: (l) => console.log(`  ${l}`),
     });
-    console.log('standing up a Fabric network for the benchmark');
+    console.log(`standing up a Fabric network (${profile}) for the benchmark`);
     await network.up();
     await network.deploy();
   }
   try {
-    const rows: Figures[] = [];
     const fabricEnv = {
       LEDGER: 'fabric',
       FABRIC_NETWORK_DIR: networkDir,
       JWT_SECRET: CHILD_JWT_SECRET,
-      ...profiling,
+      ...run.profiling,
     };
     // The gateway creates the feed every path anchors to, so it runs once before anything is measured.
     await gatewayRun('(feed)', fabricEnv, 1, 0);
     // A fresh network's chaincode servers and peers run slower until their code is warm; no path
     // should pay for that alone, so a short unreported run goes first.
-    await bareClient(networkDir, clients, 5);
-    if (paths.has('bare')) rows.push(await bareClient(networkDir, clients, seconds));
-    if (paths.has('gateway')) rows.push(await gatewayRun(GATEWAY_FABRIC, fabricEnv, clients, seconds));
-    if (paths.has('embedded')) {
-      rows.push(
-        await gatewayRun(
-          'CityLedger gateway REST (embedded)',
-          { LEDGER: 'embedded', ...profiling },
-          clients,
-          seconds,
-        ),
-      );
+    await bareClient(networkDir, run.clients, 5);
+    if (run.paths.has('bare')) rows.push(await bareClient(networkDir, run.clients, run.seconds));
+    if (run.paths.has('gateway')) {
+      rows.push(await gatewayRun(GATEWAY_FABRIC(profile), fabricEnv, run.clients, run.seconds));
     }
-    report(rows, machine, clients);
   } finally {
     await network?.down();
   }

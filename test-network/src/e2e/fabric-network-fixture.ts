@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FabricTestNetwork } from '../fabric-test-network';
+import { FabricTestNetwork, NETWORK_PROFILES, type NetworkProfileName } from '../fabric-test-network';
 import { freeBasePort } from './port-range';
 import { processAlive } from '../process-supervisor';
 
@@ -28,11 +28,26 @@ export function rememberProcesses(): void {
   }
 }
 
+/** `npm run test:fabric -- --profile bft` sets FABRIC_PROFILE; the default is Raft. */
+export function fixtureProfile(): NetworkProfileName {
+  const profile = process.env.FABRIC_PROFILE ?? 'raft';
+  if (!NETWORK_PROFILES.includes(profile as NetworkProfileName)) {
+    throw new Error(`FABRIC_PROFILE must be one of ${NETWORK_PROFILES.join(', ')}, got ${profile}`);
+  }
+  return profile as NetworkProfileName;
+}
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(5 * 60_000);
     const workDir = mkdtempSync(join(tmpdir(), 'cityledger-fabric-'));
-    network = FabricTestNetwork.open({ workDir, basePort: await freeBasePort() });
+    const profile = fixtureProfile();
+    network = FabricTestNetwork.open({
+      workDir,
+      profile,
+      // Org hosts have addresses of their own; only loopback needs free ports.
+      ...(profile === 'raft' ? { basePort: await freeBasePort() } : {}),
+    });
     process.env.FABRIC_NETWORK_DIR = workDir;
     await network.up();
     await network.deploy();
@@ -46,5 +61,8 @@ export const mochaHooks = {
     rmSync(network.layout.workDir, { recursive: true, force: true });
     const survivors = [...pids].filter(processAlive);
     if (survivors.length > 0) throw new Error(`processes left behind by down: ${survivors.join(', ')}`);
+    const hosts = network.layout.bridge ? await network.hostNetwork.leftovers() : [];
+    if (hosts.length > 0)
+      throw new Error(`namespaces, bridge or files left behind by down: ${hosts.join(', ')}`);
   },
 };

@@ -1,33 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import {
-  CHILD_JWT_SECRET,
   type ChildGateway,
   call,
-  childToken,
   startChildGateway,
 } from '@cityledger/application/dist/reliability/child-gateway';
 import { WALLET_APP_USER } from '../connection-profiles';
 import type { FabricTestNetwork } from '../fabric-test-network';
 import { rememberProcesses, sharedNetwork } from './fabric-network-fixture';
-
-const REPO = resolve(__dirname, '..', '..', '..');
-const utilityOperator = childToken('grid-ops', 'UtilityMSP', 'operator');
-const auditor = childToken('auditor-1', 'AuditorMSP', 'auditor');
-let feedCount = 0;
-
-function feedJson(label: string): string {
-  feedCount += 1;
-  return JSON.stringify({
-    feedId: `fault-${label.replace(/[^a-z0-9]+/g, '-')}-${feedCount}`,
-    description: `written while ${label}`,
-    metrics: [{ name: 'pm2_5', unit: 'ug/m3' }],
-    deviceKinds: ['air-quality-sensor'],
-  });
-}
+import { createFeed as writeFeed, feedJson, playDemo, tokens } from './gateway-story';
 
 /**
  * `npm run test:fabric`: on the network the fixture stood up from nothing (up, deploy), the whole
@@ -41,20 +24,7 @@ describe('CityLedger on real Hyperledger Fabric', function () {
   let workDir: string;
   let gateway: ChildGateway | undefined;
 
-  async function createFeed(
-    label: string,
-  ): Promise<{ status: number; body: { txId: string; blockNumber: number } }> {
-    return call(
-      gateway!.url,
-      'POST',
-      '/api/v1/channels/energy/chaincodes/telemetry/transactions',
-      utilityOperator,
-      {
-        function: 'CreateFeed',
-        args: [feedJson(label)],
-      },
-    );
-  }
+  const createFeed = (label: string) => writeFeed(gateway!.url, label);
 
   before(async function () {
     network = sharedNetwork();
@@ -71,29 +41,11 @@ describe('CityLedger on real Hyperledger Fabric', function () {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** `npm run demo` against the gateway; resolves with its exit code and output. */
-  async function playDemo(): Promise<{ code: number | null; output: string }> {
-    const demo = spawn(process.execPath, [join(REPO, 'application', 'dist', 'demo', 'run-demo.js')], {
-      env: {
-        ...process.env,
-        GATEWAY_URL: gateway!.url,
-        JWT_SECRET: CHILD_JWT_SECRET,
-        CITYLEDGER_DATA_DIR: dataDir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((done) => demo.once('exit', done));
-    return { code, output };
-  }
-
   it('plays the whole smart-city story through the gateway, and both chains verify', async function () {
-    const { code, output } = await playDemo();
+    const { code, output } = await playDemo(gateway!.url, dataDir);
     expect(code, output.slice(-4000)).to.equal(0);
     for (const channel of ['energy', 'civic']) {
-      const verified = await call(gateway!.url, 'GET', `/api/v1/channels/${channel}/verify`, auditor);
+      const verified = await call(gateway!.url, 'GET', `/api/v1/channels/${channel}/verify`, tokens.auditor);
       expect(verified.status, JSON.stringify(verified.body)).to.equal(200);
       expect(verified.body.ok, JSON.stringify(verified.body)).to.equal(true);
       expect(verified.body.height).to.be.greaterThan(1);
@@ -101,7 +53,7 @@ describe('CityLedger on real Hyperledger Fabric', function () {
   });
 
   it('plays the story again on the same ledger (a second run reuses what the first registered)', async function () {
-    const { code, output } = await playDemo();
+    const { code, output } = await playDemo(gateway!.url, dataDir);
     expect(code, output.slice(-4000)).to.equal(0);
     expect(output).to.include('already registered by an earlier run');
   });
