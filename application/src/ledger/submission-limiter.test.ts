@@ -28,12 +28,16 @@ function harness(limits: Omit<SubmissionLimits, 'now'>) {
       await turn();
       await turn();
     },
-    /** Completes `perSecond` tasks in each of `seconds` simulated seconds, topping up the load. */
-    async drainSteadily(perSecond: number, seconds: number, topUp: () => void) {
+    /** Submits until the limiter holds as many tasks as it admits. */
+    fill() {
+      while (limiter.inFlight + limiter.queued < limiter.admissionBound) void submit();
+    },
+    /** Completes `perSecond` tasks in each of `seconds` simulated seconds, filling up again after each. */
+    async drainSteadily(perSecond: number, seconds: number) {
       for (let tick = 0; tick < seconds * 4; tick++) {
         clock += 250;
         await this.complete(perSecond / 4);
-        topUp();
+        this.fill();
       }
     },
     async drainAll() {
@@ -91,18 +95,15 @@ describe('submission limiter', () => {
 
   it('holds as much work as drains within the latency budget, following the measured rate', async () => {
     const h = harness({ maxConcurrent: 16, maxQueued: 1000, latencyBudgetMs: 2000 });
-    const fill = () => {
-      while (h.limiter.inFlight + h.limiter.queued < h.limiter.admissionBound) void h.submit();
-    };
-    fill();
+    h.fill();
     // 40 completions per second for 20 s: the bound settles at 40/s × 2 s = 80.
-    await h.drainSteadily(40, 20, fill);
+    await h.drainSteadily(40, 20);
     expect(h.limiter.drainRate).to.be.closeTo(40, 1);
     expect(h.limiter.admissionBound).to.be.within(78, 80);
     expect(h.limiter.inFlight + h.limiter.queued).to.equal(h.limiter.admissionBound);
 
     // The ledger slows to 12/s: within a few seconds the bound follows it down to 24.
-    await h.drainSteadily(12, 20, fill);
+    await h.drainSteadily(12, 20);
     expect(h.limiter.drainRate).to.be.closeTo(12, 0.5);
     expect(h.limiter.admissionBound).to.be.within(23, 25);
     await h.drainAll();
@@ -110,22 +111,16 @@ describe('submission limiter', () => {
 
   it('never holds more than maxConcurrent + maxQueued, however fast the drain', async () => {
     const h = harness({ maxConcurrent: 4, maxQueued: 6, latencyBudgetMs: 60_000 });
-    const fill = () => {
-      while (h.limiter.inFlight + h.limiter.queued < h.limiter.admissionBound) void h.submit();
-    };
-    fill();
-    await h.drainSteadily(8, 10, fill);
+    h.fill();
+    await h.drainSteadily(8, 10);
     expect(h.limiter.admissionBound).to.equal(10);
     await h.drainAll();
   });
 
   it('refuses a burst beyond the bound at once, spreading Retry-After by the drain rate, and changes nothing', async () => {
     const h = harness({ maxConcurrent: 8, maxQueued: 1000, latencyBudgetMs: 2000 });
-    const fill = () => {
-      while (h.limiter.inFlight + h.limiter.queued < h.limiter.admissionBound) void h.submit();
-    };
-    fill();
-    await h.drainSteadily(20, 20, fill);
+    h.fill();
+    await h.drainSteadily(20, 20);
     const state = () => ({
       inFlight: h.limiter.inFlight,
       queued: h.limiter.queued,
@@ -150,11 +145,8 @@ describe('submission limiter', () => {
 
   it('hands out return times no further than a minute ahead', async () => {
     const h = harness({ maxConcurrent: 8, maxQueued: 1000, latencyBudgetMs: 2000 });
-    const fill = () => {
-      while (h.limiter.inFlight + h.limiter.queued < h.limiter.admissionBound) void h.submit();
-    };
-    fill();
-    await h.drainSteadily(20, 20, fill);
+    h.fill();
+    await h.drainSteadily(20, 20);
     const burst = await Promise.all(Array.from({ length: 5000 }, () => refusalOf(h.submit())));
     expect(Math.max(...burst.map((e) => e.retryAfterSeconds))).to.equal(60);
     await h.drainAll();
@@ -162,11 +154,8 @@ describe('submission limiter', () => {
 
   it('shrinks to maxConcurrent when nothing drains, so a stalled ledger queues nobody', async () => {
     const h = harness({ maxConcurrent: 8, maxQueued: 1000, latencyBudgetMs: 2000 });
-    const fill = () => {
-      while (h.limiter.inFlight + h.limiter.queued < h.limiter.admissionBound) void h.submit();
-    };
-    fill();
-    await h.drainSteadily(20, 10, fill);
+    h.fill();
+    await h.drainSteadily(20, 10);
     expect(h.limiter.admissionBound).to.be.greaterThan(30);
     h.advance(30_000);
     expect(h.limiter.admissionBound).to.equal(8);
