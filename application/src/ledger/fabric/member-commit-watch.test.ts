@@ -105,4 +105,11 @@ describe('waiting for every member peer to commit a block', () => {
     await watch.committedEverywhere('energy', 100); // no peer followed on energy
     await watch.committedEverywhere('civic', 5);
   });
+
+  it('lets a wait in progress return once closed', async () => {
+    watching(60_000, 'city');
+    const waiting = watch.committedEverywhere('civic', 5);
+    watch.close();
+    await waiting;
+  });
 });

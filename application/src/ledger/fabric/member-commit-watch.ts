@@ -25,6 +25,7 @@ export class MemberCommitWatch {
   private readonly progress = new Map<string, PeerProgress>();
   private readonly waiters = new Set<() => void>();
   private readonly stops: Array<() => void> = [];
+  private closed = false;
 
   constructor(private readonly waitMs = MEMBER_COMMIT_WAIT_MS) {}
 
@@ -54,7 +55,9 @@ export class MemberCommitWatch {
   /** Resolves once every followed, keeping-up peer of `channel` has committed `blockNumber`. */
   async committedEverywhere(channel: string, blockNumber: number): Promise<void> {
     const pending = () =>
-      this.peersOf(channel).filter(([, p]) => !p.lagging && (p.height ?? 0) <= blockNumber);
+      this.closed
+        ? []
+        : this.peersOf(channel).filter(([, p]) => !p.lagging && (p.height ?? 0) <= blockNumber);
     if (pending().length === 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -81,7 +84,9 @@ export class MemberCommitWatch {
       .map(([key]) => key.split('\u0000')[1]);
   }
 
+  /** Stops following; waits in progress return at once. */
   close(): void {
+    this.closed = true;
     for (const stop of this.stops) stop();
     this.stops.length = 0;
     for (const wake of this.waiters) wake();
