@@ -95,7 +95,16 @@ const LOCALHOST = '127.0.0.1';
 export const DEFAULT_BASE_PORT = 17000;
 
 /** Fabric's customary ports, used on each org's own host. */
-const HOST_PORTS = { orderer: 7050, peer: 7051, chaincodeServer: 9999 };
+const HOST_PORTS = {
+  orderer: 7050,
+  ordererAdmin: 7053,
+  ordererOperations: 9443,
+  peer: 7051,
+  peerOperations: 9444,
+  chaincodeServer: 9999,
+};
+/** A second node of the same org on one host shifts all its ports by this much. */
+const HOST_PORT_STRIDE = 100;
 
 /**
  * Derives every address and folder of the network from the consortium, deterministically: the same
@@ -124,15 +133,16 @@ export function networkLayout(
     .flatMap((org) => org.orderers.map((name, indexInOrg) => ({ org, name, indexInOrg })))
     .map(({ org, name, indexInOrg }, index): OrdererLayout => {
       const hostname = `${name}.${org.domain}`;
-      const at = addresses(org.mspId, hostname, basePort + index * 10, HOST_PORTS.orderer + indexInOrg * 100);
+      const shift = indexInOrg * HOST_PORT_STRIDE;
+      const at = addresses(org.mspId, hostname, basePort + index * 10, HOST_PORTS.orderer + shift);
       return {
         kind: 'orderer',
         mspId: org.mspId,
         name,
         hostname,
         ...at,
-        adminPort: at.port + (at.namespace ? 3 : 1),
-        operationsPort: at.namespace ? 9443 + indexInOrg * 100 : at.port + 2,
+        adminPort: at.namespace ? HOST_PORTS.ordererAdmin + shift : at.port + 1,
+        operationsPort: at.namespace ? HOST_PORTS.ordererOperations + shift : at.port + 2,
         directory: join(nodesDir, hostname),
       };
     });
@@ -140,12 +150,8 @@ export function networkLayout(
     .flatMap((org) => org.peers.map((name, indexInOrg) => ({ org, name, indexInOrg })))
     .map(({ org, name, indexInOrg }, index): PeerLayout => {
       const hostname = `${name}.${org.domain}`;
-      const at = addresses(
-        org.mspId,
-        hostname,
-        basePort + 100 + index * 10,
-        HOST_PORTS.peer + indexInOrg * 100,
-      );
+      const shift = indexInOrg * HOST_PORT_STRIDE;
+      const at = addresses(org.mspId, hostname, basePort + 100 + index * 10, HOST_PORTS.peer + shift);
       return {
         kind: 'peer',
         mspId: org.mspId,
@@ -153,7 +159,7 @@ export function networkLayout(
         hostname,
         ...at,
         chaincodePort: at.port + 1,
-        operationsPort: at.namespace ? 9444 + indexInOrg * 100 : at.port + 2,
+        operationsPort: at.namespace ? HOST_PORTS.peerOperations + shift : at.port + 2,
         channels: consortium.definition.channels
           .filter((channel) => channel.members.includes(org.mspId))
           .map((channel) => channel.name),
