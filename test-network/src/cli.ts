@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { FabricTestNetwork, NETWORK_PROFILES, type NetworkProfileName } from './fabric-test-network';
-import { FABRIC_2_5, FABRIC_3, FabricReleaseNotFoundError, findFabricRelease } from './fabric-release';
+import {
+  FabricTestNetwork,
+  NETWORK_PROFILES,
+  type NetworkProfileName,
+  fabricLineOf,
+} from './fabric-test-network';
+import { FabricReleaseNotFoundError, findFabricRelease } from './fabric-release';
 
 const USAGE = `usage: network.sh <up|deploy|down|status|stop NODE|start NODE|release> [--profile raft|bft] [--dir DIR] [--base-port N]
 
@@ -39,7 +44,7 @@ async function main(argv: string[]): Promise<void> {
     profile = value as NetworkProfileName;
   }
   if (command === 'release') {
-    const release = findFabricRelease(process.env, { line: profile === 'bft' ? FABRIC_3 : FABRIC_2_5 });
+    const release = findFabricRelease(process.env, { line: fabricLineOf(profile ?? 'raft') });
     console.log(`Fabric ${release.version} (${release.binDir}, ${release.configDir})`);
     return;
   }

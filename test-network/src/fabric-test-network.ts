@@ -5,6 +5,7 @@ import {
   type Consortium,
   type CryptoMaterial,
   type FabricNetworkProfile,
+  consortiumAsRun,
   ensureCryptoMaterial,
   loadConsortium,
   readFabricNetworkProfile,
@@ -12,10 +13,16 @@ import {
 } from '@cityledger/network';
 import { deployChaincodes } from './chaincode-deployment';
 import { ccaasBuilderPath } from './chaincode-package';
-import { writeConfigtx } from './configtx';
+import { type Consensus, writeConfigtx } from './configtx';
 import { writeConnectionProfiles } from './connection-profiles';
 import { FabricCommands } from './fabric-commands';
-import { FABRIC_2_5, FABRIC_3, type FabricRelease, findFabricRelease } from './fabric-release';
+import {
+  FABRIC_2_5,
+  FABRIC_3,
+  type FabricLine,
+  type FabricRelease,
+  findFabricRelease,
+} from './fabric-release';
 import { HostNetwork } from './host-network';
 import {
   DEFAULT_BASE_PORT,
@@ -31,9 +38,30 @@ import { writeOrdererConfig, writePeerConfig } from './node-config';
 import { ProcessSupervisor } from './process-supervisor';
 import { NodeExitedError, isHealthy, metricSamples, waitFor } from './readiness';
 
-/** `raft`: Fabric v2.5, the ordering org's Raft cluster, on loopback. `bft`: Fabric v3, one SmartBFT node per member, each org on its own host. */
-export type NetworkProfileName = 'raft' | 'bft';
-export const NETWORK_PROFILES: readonly NetworkProfileName[] = ['raft', 'bft'];
+export type NetworkProfileName = FabricNetworkProfile['profile'];
+
+/** What each profile runs; every choice that differs between them is read from here. */
+const PROFILES: Record<
+  NetworkProfileName,
+  { line: FabricLine; consensus: Consensus; placement: NodePlacement['kind']; legacySdk: boolean }
+> = {
+  // Fabric v2.5, the ordering org's three Raft orderers, every node on loopback.
+  raft: { line: FABRIC_2_5, consensus: 'etcdraft', placement: 'loopback', legacySdk: true },
+  // Fabric v3, one SmartBFT node per member, each org on its own host. fabric-network sends each
+  // transaction to one orderer and does not support BFT, so no legacy profiles are written.
+  bft: { line: FABRIC_3, consensus: 'BFT', placement: 'hosts', legacySdk: false },
+};
+export const NETWORK_PROFILES = Object.keys(PROFILES) as NetworkProfileName[];
+
+/** The Fabric release line a profile needs (`network.sh release --profile`). */
+export function fabricLineOf(profile: NetworkProfileName): FabricLine {
+  return PROFILES[profile].line;
+}
+
+/** Whether a profile's nodes share 127.0.0.1, so that it needs a free base port. */
+export function runsOnLoopback(profile: NetworkProfileName): boolean {
+  return PROFILES[profile].placement === 'loopback';
+}
 
 export interface FabricTestNetworkOptions {
   /** Where all state lives (crypto, configs, ledgers, logs, PID files, network.json). */
@@ -68,7 +96,7 @@ function settingsOf(options: FabricTestNetworkOptions, workDir: string): Network
     : undefined;
   const profile = options.profile ?? stored?.profile ?? 'raft';
   if (stored && stored.profile === profile && options.basePort === undefined) return stored;
-  if (profile === 'bft') return { profile, placement: orgHostsPlacement(workDir) };
+  if (!runsOnLoopback(profile)) return { profile, placement: orgHostsPlacement(workDir) };
   return { profile, placement: { kind: 'loopback', basePort: options.basePort ?? DEFAULT_BASE_PORT } };
 }
 
@@ -136,18 +164,17 @@ export class FabricTestNetwork {
       options.consortiumFile ?? join(__dirname, '..', '..', 'network', 'consortium.yaml'),
     );
     const settings = settingsOf(options, resolve(options.workDir));
-    const declared = loadConsortium(consortiumFile);
     return new FabricTestNetwork(
-      settings.profile === 'bft' ? declared.withBftOrdering() : declared,
+      consortiumAsRun(loadConsortium(consortiumFile), settings.profile),
       consortiumFile,
-      findFabricRelease(options.env, { line: settings.profile === 'bft' ? FABRIC_3 : FABRIC_2_5 }),
+      findFabricRelease(options.env, { line: fabricLineOf(settings.profile) }),
       settings,
       options,
     );
   }
 
-  get profileName(): NetworkProfileName {
-    return this.settings.profile;
+  private get runs() {
+    return PROFILES[this.settings.profile];
   }
 
   private cryptoPromise?: Promise<CryptoMaterial>;
@@ -187,12 +214,7 @@ export class FabricTestNetwork {
       );
     }
 
-    const configPath = writeConfigtx(
-      this.consortium,
-      crypto,
-      this.layout,
-      this.settings.profile === 'bft' ? 'BFT' : 'etcdraft',
-    );
+    const configPath = writeConfigtx(this.consortium, crypto, this.layout, this.runs.consensus);
     mkdirSync(this.layout.channelArtifactsDir, { recursive: true });
     const channels = this.consortium.definition.channels.map((channel) => channel.name);
     for (const channel of channels) {
@@ -279,8 +301,7 @@ export class FabricTestNetwork {
       })),
       chaincodes: [],
     };
-    // fabric-network (the legacy SDK) sends each transaction to one orderer: no use for BFT.
-    if (this.settings.profile === 'raft') await writeConnectionProfiles(this.layout, crypto, commands);
+    if (this.runs.legacySdk) await writeConnectionProfiles(this.layout, crypto, commands);
     writeFabricNetworkProfile(this.layout.workDir, profile);
     return profile;
   }
@@ -328,6 +349,31 @@ export class FabricTestNetwork {
   }
 
   /** Starts a peer or orderer on its host with `FABRIC_CFG_PATH=configDir`. */
+  /**
+   * Waits until every running peer of `channel` is at one height ≥ `minHeight` with one last-block
+   * hash, and returns them; the timeout error lists what each peer reported last.
+   */
+  async waitForPeersToAgree(
+    channel: string,
+    minHeight: number,
+    timeoutMs = 90_000,
+  ): Promise<{ height: number; hash: string }> {
+    let rows: ChannelHeight[] = [];
+    await waitFor(
+      `the peers of ${channel} to agree on height ≥ ${minHeight} and hash`,
+      async () => {
+        rows = (await this.heights()).filter((row) => row.channel === channel);
+        const heights = new Set(rows.map((row) => row.height));
+        const hashes = new Set(rows.map((row) => row.currentBlockHash));
+        return heights.size === 1 && hashes.size === 1 && (rows[0].height ?? 0) >= minHeight;
+      },
+      timeoutMs,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(rows)}`);
+    });
+    return { height: rows[0].height!, hash: rows[0].currentBlockHash! };
+  }
+
   /** Each running orderer's height of `channel` (channel participation API); undefined when it does not answer. */
   async ordererHeights(channel: string): Promise<Array<{ orderer: string; height?: number }>> {
     const commands = await this.commands();
@@ -388,7 +434,7 @@ export class FabricTestNetwork {
 
   /** Raft: a leader is elected. SmartBFT: every running consenter has the channel active. */
   async waitForOrdering(channel: string, timeoutMs = 60_000): Promise<void> {
-    if (this.settings.profile === 'raft') return this.waitForRaftLeader(channel, timeoutMs);
+    if (this.runs.consensus === 'etcdraft') return this.waitForRaftLeader(channel, timeoutMs);
     const commands = await this.commands();
     await waitFor(
       `the SmartBFT consenters of channel ${channel}`,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { Consortium } from '../consortium';
 
 /**
  * What `test-network/network.sh up` writes to `<FABRIC_NETWORK_DIR>/network.json` and `deploy`
@@ -70,6 +71,17 @@ export type FabricPeer = z.infer<typeof fabricPeerSchema>;
 export type FabricOrderer = z.infer<typeof fabricOrdererSchema>;
 
 export const FABRIC_NETWORK_PROFILE_FILE = 'network.json';
+
+/**
+ * The consortium as a network of `profile` runs it: on `bft` every member's ordering organisation
+ * is a consenter and the Raft ordering org is absent (crypto material, MSPs and layout follow it).
+ */
+export function consortiumAsRun(
+  consortium: Consortium,
+  profile: FabricNetworkProfile['profile'],
+): Consortium {
+  return profile === 'bft' ? consortium.withBftOrdering() : consortium;
+}
 
 /** @throws Error naming the file and the field when the profile is missing or malformed. */
 export function readFabricNetworkProfile(networkDir: string): FabricNetworkProfile {

@@ -35,10 +35,20 @@ import {
 } from '@cityledger/application/dist/reliability/child-gateway';
 import { gatewayCredentialsOf } from '@cityledger/application/dist/ledger/fabric/gateway-identity';
 import { PeerConnections } from '@cityledger/application/dist/ledger/fabric/peer-connections';
-import { ensureCryptoMaterial, loadConsortium, readFabricNetworkProfile } from '@cityledger/network';
+import {
+  consortiumAsRun,
+  ensureCryptoMaterial,
+  loadConsortium,
+  readFabricNetworkProfile,
+} from '@cityledger/network';
 import { measureCryptoBaseline } from '@cityledger/network/dist/bench/crypto-baseline';
 import { percentile } from '@cityledger/network/dist/bench/statistics';
-import { FabricTestNetwork, NETWORK_PROFILES, type NetworkProfileName } from '../fabric-test-network';
+import {
+  FabricTestNetwork,
+  NETWORK_PROFILES,
+  type NetworkProfileName,
+  runsOnLoopback,
+} from '../fabric-test-network';
 import { freeBasePort } from '../e2e/port-range';
 
 const FEED_ID = 'bench-air';
@@ -145,9 +155,8 @@ async function ensureFeed(url: string, token: string): Promise<void> {
 
 async function bareClient(networkDir: string, clients: number, seconds: number): Promise<Figures> {
   const profile = readFabricNetworkProfile(networkDir);
-  const declared = loadConsortium(profile.consortiumFile);
   const crypto = await ensureCryptoMaterial(
-    (profile.profile === 'bft' ? declared.withBftOrdering() : declared).definition,
+    consortiumAsRun(loadConsortium(profile.consortiumFile), profile.profile).definition,
     profile.cryptoDir,
   );
   const identity = await crypto.enrollUser(OPERATOR.org, 'bench-bare-client', { role: OPERATOR.role });
@@ -278,7 +287,7 @@ async function measureFabric(
     network = FabricTestNetwork.open({
       workDir: networkDir,
       profile,
-      ...(profile === 'raft' ? { basePort: await freeBasePort() } : {}),
+      ...(runsOnLoopback(profile) ? { basePort: await freeBasePort() } : {}),
       log: (l) => console.log(`  ${l}`),
     });
     console.log(`standing up a Fabric network (${profile}) for the benchmark`);

@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FabricTestNetwork, NETWORK_PROFILES, type NetworkProfileName } from '../fabric-test-network';
+import {
+  FabricTestNetwork,
+  NETWORK_PROFILES,
+  type NetworkProfileName,
+  runsOnLoopback,
+} from '../fabric-test-network';
 import { freeBasePort } from './port-range';
 import { processAlive } from '../process-supervisor';
 
@@ -46,7 +51,7 @@ export const mochaHooks = {
       workDir,
       profile,
       // Org hosts have addresses of their own; only loopback needs free ports.
-      ...(profile === 'raft' ? { basePort: await freeBasePort() } : {}),
+      ...(runsOnLoopback(profile) ? { basePort: await freeBasePort() } : {}),
     });
     process.env.FABRIC_NETWORK_DIR = workDir;
     await network.up();

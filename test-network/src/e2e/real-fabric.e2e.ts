@@ -112,15 +112,8 @@ describe('CityLedger on real Hyperledger Fabric', function () {
     }
     rememberProcesses();
     await network.waitForPeer(auditorPeer);
-    const deadline = Date.now() + 60_000;
-    let heights = await network.heights();
-    const energy = () => heights.filter((row) => row.channel === 'energy').map((row) => row.height);
-    while (new Set(energy()).size !== 1 || (energy()[0] ?? 0) <= lastBlock) {
-      if (Date.now() > deadline) expect.fail(`energy heights did not converge: ${JSON.stringify(heights)}`);
-      await new Promise((done) => setTimeout(done, 500));
-      heights = await network.heights();
-    }
-    expect(energy()[0]).to.be.greaterThan(lastBlock);
+    const { height } = await network.waitForPeersToAgree('energy', lastBlock + 1, 60_000);
+    expect(height).to.be.greaterThan(lastBlock);
   });
 
   it('reconnects to a chaincode server that was killed with -9 and restarted', async function () {

@@ -11,6 +11,7 @@ import {
   describeStoredBlock,
   describeTransactionInBlock,
   ensureCryptoMaterial,
+  consortiumAsRun,
   loadConsortium,
   readFabricNetworkProfile,
   verifyBlockChain,
@@ -133,8 +134,7 @@ export class FabricLedgerConnector implements LedgerConnector {
           `which differs from the gateway's consortium: set CONSORTIUM_FILE=${profile.consortiumFile}`,
       );
     }
-    // On the BFT profile every member's orderer is a consenter, and no separate ordering org exists.
-    const asRun = profile.profile === 'bft' ? options.consortium.withBftOrdering() : options.consortium;
+    const asRun = consortiumAsRun(options.consortium, profile.profile);
     const crypto = await ensureCryptoMaterial(asRun.definition, profile.cryptoDir);
     const connector = new FabricLedgerConnector(options, profile, crypto);
     connector.startHistories();

@@ -62,25 +62,6 @@ describe('CityLedger on Fabric v3 SmartBFT, each member on its own host', functi
     return written;
   }
 
-  /** Every running peer of `channel` at one height ≥ `minHeight`, with one last-block hash. */
-  async function peersConverge(
-    channel: string,
-    minHeight: number,
-  ): Promise<{ height: number; hash: string }> {
-    let rows = await network.heights();
-    await waitFor(
-      `the peers of ${channel} to agree on height ≥ ${minHeight} and hash`,
-      async () => {
-        rows = (await network.heights()).filter((row) => row.channel === channel);
-        const heights = new Set(rows.map((row) => row.height));
-        const hashes = new Set(rows.map((row) => row.currentBlockHash));
-        return heights.size === 1 && hashes.size === 1 && (rows[0].height ?? 0) >= minHeight;
-      },
-      90_000,
-    ).catch((error: Error) => expect.fail(`${error.message}: ${JSON.stringify(rows)}`));
-    return { height: rows[0].height!, hash: rows[0].currentBlockHash! };
-  }
-
   async function orderersConverge(channel: string, height: number): Promise<void> {
     let rows = await network.ordererHeights(channel);
     await waitFor(
@@ -219,7 +200,7 @@ describe('CityLedger on Fabric v3 SmartBFT, each member on its own host', functi
       await network.hostNetwork.setConnected('CommunityMSP', true);
     }
     const after = await keepWriting('the community host is back', 1);
-    const converged = await peersConverge('civic', after[0].body.blockNumber + 1);
+    const converged = await network.waitForPeersToAgree('civic', after[0].body.blockNumber + 1);
     expect(converged.height).to.be.greaterThan(lastBlock + 1);
     await orderersConverge('civic', converged.height);
   });
@@ -247,7 +228,10 @@ describe('CityLedger on Fabric v3 SmartBFT, each member on its own host', functi
     await network.waitForHealth(tampered.hostname, `${tampered.host}:${tampered.operationsPort}`);
 
     const written = await keepWriting('an ordering node serves a tampered block');
-    const converged = await peersConverge('civic', written[written.length - 1].body.blockNumber + 1);
+    const converged = await network.waitForPeersToAgree(
+      'civic',
+      written[written.length - 1].body.blockNumber + 1,
+    );
     expect(converged.height).to.be.greaterThan(marked.blockNumber + 3);
     for (const channel of ['energy', 'civic']) {
       const verified = await call(gateway.url, 'GET', `/api/v1/channels/${channel}/verify`, tokens.auditor);
