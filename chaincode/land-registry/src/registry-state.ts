@@ -165,6 +165,11 @@ export function requireTransfer(ctx: Context, transferId: string): Promise<Store
   return requireJson<StoredTransfer>(ctx, transferKey(ctx, transferId), `transfer ${transferId}`);
 }
 
+/** The id of the parcel's open transfer, if it has one. */
+export async function openTransferIdOf(ctx: Context, parcelId: string): Promise<string | undefined> {
+  return (await getJson<{ transferId: string }>(ctx, openTransferKey(ctx, parcelId)))?.transferId;
+}
+
 /** The transfer, refusing one that is already approved, rejected or withdrawn. */
 export async function requireOpenTransfer(ctx: Context, transferId: string): Promise<StoredTransfer> {
   const transfer = await requireTransfer(ctx, transferId);
@@ -244,8 +249,7 @@ export async function writeConsent(
     at: txTimeIso(ctx),
     txId: ctx.stub.getTxID(),
   };
-  const subject = party.capacity === 'encumbrance-holder' ? party.encumbranceId! : party.did;
-  await putJson(ctx, consentKey(ctx, transferId, party.capacity, subject), consent);
+  await putJson(ctx, consentKey(ctx, transferId, party.capacity, consentSubject(party)), consent);
   return consent;
 }
 
