@@ -1,10 +1,12 @@
 /**
- * Parsing of the JSON arguments of CreateCampaign.
+ * Parsing of the JSON arguments of CreateCampaign, and of the milestone index that later
+ * transactions name.
  */
 import {
   InvalidArgumentError,
   parseArray,
   parseDid,
+  parseInteger,
   parseJsonObject,
   parseString,
 } from '@cityledger/chaincode-common';
@@ -56,4 +58,8 @@ export function parseBeneficiaries(field: string, value: unknown, channel: strin
     maxItems: MAX_BENEFICIARIES,
     unique: true,
   });
+}
+
+export function parseMilestoneIndex(value: string): number {
+  return parseInteger('milestoneIndex', value, { min: 1, max: MAX_MILESTONES });
 }

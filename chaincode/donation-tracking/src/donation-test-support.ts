@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { FakeLedger, type FakeTransaction, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
-import { DonationTrackingContract, RECEIPT_SECRET_TRANSIENT_KEY } from './donation-tracking-contract';
+import { DonationTrackingContract } from './donation-tracking-contract';
+import { RECEIPT_SECRET_TRANSIENT_KEY } from './receipt';
 
 export { failure } from '@cityledger/chaincode-common/dist/testing';
 

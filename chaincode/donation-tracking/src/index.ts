@@ -1,6 +1,7 @@
 import { DonationTrackingContract } from './donation-tracking-contract';
 
-export { DonationTrackingContract, RECEIPT_SECRET_TRANSIENT_KEY } from './donation-tracking-contract';
+export { DonationTrackingContract } from './donation-tracking-contract';
+export { RECEIPT_SECRET_TRANSIENT_KEY } from './receipt';
 export * from './records';
 export { DID_ATTRIBUTE } from '@cityledger/chaincode-common';
 

@@ -6,6 +6,9 @@
 import { createHash } from 'node:crypto';
 import { parseString } from '@cityledger/chaincode-common';
 
+/** Transient map key carrying an anonymous donor's receipt secret, so it never enters a block. */
+export const RECEIPT_SECRET_TRANSIENT_KEY = 'receiptSecret';
+
 const SECRET_PATTERN = /^[A-Za-z0-9+/=_-]+$/;
 
 /** At least 32 characters (e.g. 16 random bytes as hex) so that the hash cannot be found by guessing. */
