@@ -8,8 +8,14 @@ import {
   NotFoundError,
   TooManyRequestsError,
 } from '../errors/gateway-errors';
-import type { ChaincodeCall, CommittedTransaction, LedgerConnector } from '../ledger/ledger-connector';
+import type {
+  ChaincodeCall,
+  CommittedTransaction,
+  LedgerConnector,
+  SubmitOptions,
+} from '../ledger/ledger-connector';
 import type { GatewayMetrics, SubmissionOutcome } from '../observability/gateway-metrics';
+import type { TransactionStatusBook } from './transaction-status';
 
 function outcomeOf(error: unknown): SubmissionOutcome {
   if (error instanceof ConflictError) return 'conflict';
@@ -35,6 +41,7 @@ export class ChaincodeInvoker {
     private readonly ledger: LedgerConnector,
     private readonly access: ChannelAccess,
     private readonly metrics: GatewayMetrics,
+    private readonly statuses: TransactionStatusBook,
   ) {}
 
   /** @throws NotFoundError / AccessDeniedError / InvalidInputError before anything reaches the ledger. */
@@ -68,12 +75,12 @@ export class ChaincodeInvoker {
     }
   }
 
-  async submit(caller: Caller, call: ChaincodeCall): Promise<CommittedTransaction> {
+  async submit(caller: Caller, call: ChaincodeCall, options?: SubmitOptions): Promise<CommittedTransaction> {
     this.check(caller, call);
     const labels = { channel: call.channel, chaincode: call.chaincode };
     const stopTimer = this.metrics.submissionDuration.startTimer(labels);
     try {
-      const committed = await this.ledger.submit(caller, call);
+      const committed = await this.ledger.submit(caller, call, options);
       this.metrics.submissions.inc({ ...labels, outcome: 'committed' });
       if (committed.attempts > 1) this.metrics.submissionRetries.inc(labels, committed.attempts - 1);
       return committed;
@@ -86,6 +93,28 @@ export class ChaincodeInvoker {
     } finally {
       stopTimer();
     }
+  }
+
+  /**
+   * Submits and answers the transaction id as soon as the transaction is endorsed and goes to
+   * ordering; `statuses` follows it to its commit. Refusals before that (bad input, access, the
+   * chaincode saying no, back-pressure) are thrown as `submit` throws them.
+   */
+  submitAsync(caller: Caller, call: ChaincodeCall): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let firstTxId: string | undefined;
+      const committed = this.submit(caller, call, {
+        onEndorsed: (txId) => {
+          if (firstTxId !== undefined) return;
+          firstTxId = txId;
+          this.statuses.follow(call.channel, txId, committed);
+          resolve(txId);
+        },
+      });
+      committed.catch((error: unknown) => {
+        if (firstTxId === undefined) reject(error);
+      });
+    });
   }
 
   async evaluate(caller: Caller, call: ChaincodeCall): Promise<Buffer> {

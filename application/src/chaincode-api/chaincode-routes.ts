@@ -1,8 +1,12 @@
+import { z } from 'zod';
 import type { ChannelAccess } from '../auth/channel-access';
+import { NotFoundError } from '../errors/gateway-errors';
 import type { ApiRouter } from '../http/api-router';
 import type { LedgerConnector } from '../ledger/ledger-connector';
+import { acceptedAnswer, prefersRespondAsync } from './async-submit';
 import {
   chaincodeParams,
+  channelName,
   channelParams,
   queryRequestSchema,
   queryResponseSchema,
@@ -10,13 +14,24 @@ import {
   transactionRequestSchema,
 } from './chaincode-call-schemas';
 import { type ChaincodeInvoker, parseChaincodeResult } from './chaincode-invoker';
+import { type TransactionStatusBook, transactionStatusSchema } from './transaction-status';
+
+const transactionParams = z.object({
+  channel: channelName,
+  txId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a transaction id (64 hex characters)'),
+});
 
 /** The generic API: any transaction of any installed chaincode on the caller's channels. */
 export function addChaincodeRoutes(
   api: ApiRouter,
-  deps: { invoker: ChaincodeInvoker; ledger: LedgerConnector; access: ChannelAccess },
+  deps: {
+    invoker: ChaincodeInvoker;
+    ledger: LedgerConnector;
+    access: ChannelAccess;
+    statuses: TransactionStatusBook;
+  },
 ): void {
-  const { invoker, ledger, access } = deps;
+  const { invoker, ledger, access, statuses } = deps;
 
   api.add({
     method: 'get',
@@ -56,18 +71,24 @@ export function addChaincodeRoutes(
     summary: 'Submit a transaction and wait for its commit',
     description:
       'Endorsed with the caller’s own identity (enrolled on first use with the token’s role), ordered and ' +
-      'committed. MVCC read conflicts are retried with backoff before a 409.',
+      'committed. MVCC read conflicts are retried with backoff before a 409. With `Prefer: respond-async`, ' +
+      'answers 202 once the transaction is endorsed and goes to ordering.',
     params: chaincodeParams,
     body: transactionRequestSchema,
     success: { description: 'Committed', schema: submitResponseSchema },
-    handler: async ({ caller, params, body }) => {
-      const committed = await invoker.submit(caller, {
+    respondsAsync: true,
+    handler: async ({ caller, params, body, req }) => {
+      const call = {
         channel: params.channel,
         chaincode: params.chaincode,
         function: body.function,
         args: body.args,
         ...(body.transient ? { transient: body.transient } : {}),
-      });
+      };
+      if (prefersRespondAsync(req)) {
+        return acceptedAnswer(params.channel, await invoker.submitAsync(caller, call));
+      }
+      const committed = await invoker.submit(caller, call);
       return {
         body: {
           txId: committed.txId,
@@ -75,6 +96,23 @@ export function addChaincodeRoutes(
           result: parseChaincodeResult(committed.result),
         },
       };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/channels/{channel}/transactions/{txId}/status',
+    tag: 'Chaincodes',
+    summary: 'Where a submitted transaction is: pending, committed (with its block) or invalid',
+    description:
+      'For any member of the channel. Follows the transactions this gateway submitted with ' +
+      '`Prefer: respond-async`; any other transaction id is looked up on the ledger.',
+    params: transactionParams,
+    success: { description: 'The status', schema: transactionStatusSchema },
+    handler: async ({ params }) => {
+      const status = await statuses.statusOf(params.channel, params.txId);
+      if (!status) throw new NotFoundError(`channel ${params.channel} has no transaction ${params.txId}`);
+      return { body: status };
     },
   });
 

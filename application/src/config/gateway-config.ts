@@ -36,6 +36,8 @@ export interface GatewayConfig {
      * back after 1, 3, 7 s of TCP backoff (capped by net.core.somaxconn).
      */
     listenBacklog: number;
+    /** How long the answer to an `Idempotency-Key` and an async transaction's status are kept. */
+    idempotencyRetentionMs: number;
   };
   submissions: {
     maxRetries: number;
@@ -114,6 +116,7 @@ const environmentSchema = z.object({
   SSE_KEEPALIVE_MS: integer(1000, 300_000).default(15_000),
   SHUTDOWN_TIMEOUT_MS: integer(0, 300_000).default(10_000),
   LISTEN_BACKLOG: integer(1, 65_535).default(4096),
+  IDEMPOTENCY_RETENTION_HOURS: integer(1, 24 * 30).default(24),
   SUBMIT_MAX_RETRIES: integer(0, 20).default(5),
   SUBMIT_RETRY_BASE_MS: integer(1, 10_000).default(50),
   SUBMIT_RETRY_MAX_MS: integer(1, 60_000).default(2000),
@@ -184,6 +187,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
       sseKeepAliveMs: e.SSE_KEEPALIVE_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       listenBacklog: e.LISTEN_BACKLOG,
+      idempotencyRetentionMs: e.IDEMPOTENCY_RETENTION_HOURS * 60 * 60 * 1000,
     },
     submissions: {
       maxRetries: e.SUBMIT_MAX_RETRIES,

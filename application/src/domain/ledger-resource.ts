@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { acceptedAnswer, prefersRespondAsync } from '../chaincode-api/async-submit';
 import { type ChaincodeInvoker, parseChaincodeResult } from '../chaincode-api/chaincode-invoker';
 import type { ApiRouter } from '../http/api-router';
 
@@ -99,7 +100,8 @@ export class LedgerResources {
         description:
           operation.mode === 'submit' ? 'Committed; the record as the chaincode returned it' : 'The record',
       },
-      handler: async ({ caller, params, query, body }) => {
+      respondsAsync: operation.mode === 'submit',
+      handler: async ({ caller, params, query, body, req }) => {
         const channel = channelOf(params);
         const clientIdentityId = (mspId: string, userId: string) =>
           invoker.clientIdentityId(caller, channel, mspId, userId);
@@ -117,6 +119,8 @@ export class LedgerResources {
         if (operation.mode === 'evaluate') {
           return { body: parseChaincodeResult(await invoker.evaluate(caller, call)) };
         }
+        // `prepare`'s transaction stays synchronous: `call` needs its record.
+        if (prefersRespondAsync(req)) return acceptedAnswer(channel, await invoker.submitAsync(caller, call));
         const committed = await invoker.submit(caller, call);
         const record = parseChaincodeResult(committed.result);
         const headers: Record<string, string> = {

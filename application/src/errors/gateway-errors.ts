@@ -58,6 +58,19 @@ export class ConflictError extends GatewayError {
   }
 }
 
+/**
+ * An `Idempotency-Key` the caller already used on this route for a different request: replaying
+ * the first answer would be wrong and running the new request would break the key's promise.
+ */
+export class IdempotencyKeyReusedError extends GatewayError {
+  constructor(readonly idempotencyKey: string) {
+    super(
+      'IDEMPOTENCY_KEY_REUSED',
+      `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used for a different request; use a new key`,
+    );
+  }
+}
+
 export class PayloadTooLargeError extends GatewayError {
   constructor(limitBytes: number) {
     super('PAYLOAD_TOO_LARGE', `the request body exceeds ${limitBytes} bytes`);

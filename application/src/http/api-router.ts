@@ -4,6 +4,14 @@ import type { Caller } from '../auth/caller';
 import { callerOf } from '../auth/authenticate';
 import type { ChannelAccess } from '../auth/channel-access';
 import { InvalidInputError } from '../errors/gateway-errors';
+import { answerIdempotently } from '../idempotency/idempotent-answer';
+import {
+  REPLAYED_HEADER,
+  idempotencyKeyOf,
+  idempotencyScopeOf,
+  requestFingerprint,
+} from '../idempotency/idempotency-key';
+import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import { checkJsonBodyShape } from './json-body-shape';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'delete';
@@ -53,6 +61,8 @@ interface ApiOperation<P extends AnyObject, Q extends AnyObject, B extends z.Zod
   bodyLimitBytes?: number;
   /** False for device ingest, whose clients send at their own pace and are bounded by the outbox. */
   rateLimited?: boolean;
+  /** The handler honours `Prefer: respond-async` with a 202 (submissions), for the documentation. */
+  respondsAsync?: boolean;
 }
 
 /** An operation that needs the caller's bearer token (the default). */
@@ -92,6 +102,9 @@ export interface DocumentedOperation {
   body?: z.ZodType;
   success?: { status?: number; description: string; schema?: z.ZodType; contentType?: string };
   authentication: 'token' | 'none';
+  /** A POST that takes `Idempotency-Key` (every token-authenticated one). */
+  idempotent: boolean;
+  respondsAsync?: boolean;
 }
 
 /** `metrics[0].name` — how a client names a field of what it sent. */
@@ -122,12 +135,18 @@ export interface ApiRouterOptions {
   authenticate: RequestHandler;
   rateLimit: RequestHandler;
   bodyLimitBytes: number;
+  /** Keeps the first answer to each `Idempotency-Key` of a token-authenticated POST. */
+  idempotency: IdempotencyStore;
 }
 
 /**
  * Collects operations into an express router and remembers them for the OpenAPI document. Each
  * request passes, in order: rate limit → token (unless anonymous) → JSON body → channel
- * membership → path, query and body validation → handler.
+ * membership → path, query and body validation → `Idempotency-Key` (POST) → handler.
+ *
+ * Anonymous POSTs (device readings, ballots) take no idempotency key: they carry no caller to
+ * scope it to, and each is made unique by what it is signed with (a reading's sequence number,
+ * a voting token's nullifier).
  */
 export class ApiRouter {
   readonly router = Router();
@@ -140,7 +159,8 @@ export class ApiRouter {
   ): void {
     const { handler, channel, bodyLimitBytes, rateLimited, ...documented } = operation;
     const authentication = operation.authentication ?? 'token';
-    this.operations.push({ ...documented, authentication });
+    const idempotent = operation.method === 'post' && authentication === 'token';
+    this.operations.push({ ...documented, authentication, idempotent });
     const expressPath = operation.path.replace(/\{(\w+)\}/g, ':$1');
     const routeLabel = `${this.options.basePath}${operation.path}`;
     const channelOf = channel ?? ((params: Record<string, string>) => params.channel);
@@ -178,11 +198,35 @@ export class ApiRouter {
           req,
           res,
         };
-        // The union's two handlers differ only in `caller`, which `authentication` decides above.
-        const result = await (handler as (i: typeof input) => Promise<OperationResult | undefined>)(input);
+        const idempotencyKey = idempotent ? idempotencyKeyOf(req) : undefined;
+        const run = async () => {
+          // The union's two handlers differ only in `caller`, which `authentication` decides above.
+          const result = await (handler as (i: typeof input) => Promise<OperationResult | undefined>)(input);
+          return result && { ...result, status: result.status ?? operation.success?.status ?? 200 };
+        };
+        let result: OperationResult | undefined;
+        if (caller && idempotencyKey !== undefined) {
+          const { answer, replayed } = await answerIdempotently(
+            this.options.idempotency,
+            {
+              scope: idempotencyScopeOf(caller, `${operation.method} ${operation.path}`, idempotencyKey),
+              fingerprint: requestFingerprint(req),
+              key: idempotencyKey,
+            },
+            run,
+          );
+          result =
+            answer && replayed
+              ? { ...answer, headers: { ...answer.headers, [REPLAYED_HEADER]: 'true' } }
+              : answer;
+        } else {
+          result = await run();
+        }
         if (!result) return;
         for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-        res.status(result.status ?? operation.success?.status ?? 200).json(result.body);
+        const errorCode = (result.body as { error?: { code?: unknown } } | null)?.error?.code;
+        if (typeof errorCode === 'string') res.locals.errorCode = errorCode;
+        res.status(result.status ?? 200).json(result.body);
       },
     );
   }

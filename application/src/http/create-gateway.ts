@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Consortium } from '@cityledger/network';
 import { authenticate } from '../auth/authenticate';
@@ -6,12 +7,15 @@ import type { JwtKeys } from '../auth/jwt-keys';
 import { createTokenVerifier } from '../auth/token-verifier';
 import { ChaincodeInvoker } from '../chaincode-api/chaincode-invoker';
 import { addChaincodeRoutes } from '../chaincode-api/chaincode-routes';
+import { TransactionStatusBook } from '../chaincode-api/transaction-status';
 import type { GatewayConfig } from '../config/gateway-config';
 import { DOMAIN_MODULES } from '../domain/domain-modules';
 import { LedgerResources } from '../domain/ledger-resource';
 import { NotFoundError } from '../errors/gateway-errors';
 import { addEventRoutes } from '../events/event-routes';
 import { EventStreams } from '../events/ledger-event-stream';
+import { DurableRecordStore } from '../idempotency/durable-records';
+import { IdempotencyStore } from '../idempotency/idempotency-store';
 import { addExplorerRoutes } from '../explorer/explorer-routes';
 import type { LedgerConnector } from '../ledger/ledger-connector';
 import { GatewayMetrics } from '../observability/gateway-metrics';
@@ -40,6 +44,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   /** Device readings over HTTP and MQTT; started and stopped with the server. */
   iot: IotBridge;
+  /** Closes the store of idempotent answers and transaction statuses, once no request runs. */
+  closeRecords(): Promise<void>;
   /** Ends open event streams, which would otherwise keep the HTTP server from closing. */
   closeEventStreams(): void;
 }
@@ -54,7 +60,13 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   const channels = consortium.channelNames();
   const metrics = new GatewayMetrics(ledger, channels);
   const access = new ChannelAccess(consortium);
-  const invoker = new ChaincodeInvoker(ledger, access, metrics);
+  // Kept in the data directory, so that a restarted gateway still replays answers and statuses.
+  const records = new DurableRecordStore(join(config.dataDir, 'gateway-records'), {
+    retentionMs: config.http.idempotencyRetentionMs,
+    now: Date.now,
+  });
+  const statuses = new TransactionStatusBook(records.records('transaction-status'), ledger);
+  const invoker = new ChaincodeInvoker(ledger, access, metrics, statuses);
   const streams = new EventStreams(ledger, config.http.sseKeepAliveMs, (channel, delta) =>
     metrics.eventStreams.inc({ channel }, delta),
   );
@@ -75,8 +87,9 @@ export function createGateway(deps: GatewayDependencies): Gateway {
     authenticate: authenticate(verifyToken),
     rateLimit: rateLimit(config.http.rateLimitPerMinute),
     bodyLimitBytes: config.http.bodyLimitBytes,
+    idempotency: new IdempotencyStore(records.records('idempotency')),
   });
-  addChaincodeRoutes(api, { invoker, ledger, access });
+  addChaincodeRoutes(api, { invoker, ledger, access, statuses });
   addEventRoutes(api, { streams });
   addExplorerRoutes(api, { ledger, access });
   iot.addRoutes(api);
@@ -115,5 +128,11 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   );
   app.use(errorResponder(logger, config.http.bodyLimitBytes));
 
-  return { app, metrics, iot, closeEventStreams: () => streams.closeAll() };
+  return {
+    app,
+    metrics,
+    iot,
+    closeRecords: () => records.close(),
+    closeEventStreams: () => streams.closeAll(),
+  };
 }

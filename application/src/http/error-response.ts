@@ -4,6 +4,7 @@ import {
   AuthenticationError,
   ConflictError,
   GatewayError,
+  IdempotencyKeyReusedError,
   InvalidInputError,
   LedgerUnavailableError,
   NotFoundError,
@@ -21,6 +22,7 @@ export function httpStatusOf(error: GatewayError): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof PayloadTooLargeError) return 413;
+  if (error instanceof IdempotencyKeyReusedError) return 422;
   if (error instanceof TooManyRequestsError) return 429;
   if (error instanceof UpstreamChaincodeError) return 502;
   if (error instanceof LedgerUnavailableError) return 503;
@@ -31,6 +33,13 @@ export interface ErrorBody {
   error: { code: string; message: string; field?: string };
 }
 
+/** The error envelope a gateway error is answered with. */
+export function errorBodyOf(error: GatewayError): ErrorBody {
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  if (error instanceof InvalidInputError && error.field) body.error.field = error.field;
+  return body;
+}
+
 export function sendError(res: Response, error: GatewayError): void {
   const status = httpStatusOf(error);
   res.locals.errorCode = error.code;
@@ -38,9 +47,7 @@ export function sendError(res: Response, error: GatewayError): void {
     res.setHeader('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.code}"`);
   }
   if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  const body: ErrorBody = { error: { code: error.code, message: error.message } };
-  if (error instanceof InvalidInputError && error.field) body.error.field = error.field;
-  res.status(status).json(body);
+  res.status(status).json(errorBodyOf(error));
 }
 
 /** Body-parser failures arrive as plain errors with a `type`; everything else unknown is a 500 without details. */

@@ -33,6 +33,7 @@ import type {
   LedgerBlock,
   LedgerConnector,
   LedgerReadiness,
+  SubmitOptions,
   TransactionRecord,
 } from './ledger-connector';
 import { clientIdentityIdOf, ledgerAttributesOf } from './ledger-identities';
@@ -151,13 +152,21 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
     return error;
   }
 
-  async submit(caller: Caller, call: ChaincodeCall): Promise<CommittedTransaction> {
+  async submit(
+    caller: Caller,
+    call: ChaincodeCall,
+    options: SubmitOptions = {},
+  ): Promise<CommittedTransaction> {
     this.ensureOpen();
     try {
       return await this.limiter.run(async () => {
         const identity = await this.identityOf(caller);
         const { value, attempts } = await retryReadConflicts(
-          () => this.network.submit(identity, call),
+          async () => {
+            const endorsed = await this.network.endorse(identity, call);
+            options.onEndorsed?.(endorsed.txId);
+            return this.network.submitEndorsed(endorsed);
+          },
           (error) => {
             if (error instanceof CommitError && READ_CONFLICTS.has(error.validationCodeName)) {
               return error.validationCodeName;

@@ -22,7 +22,7 @@ export interface LedgerConnector {
    * orders and waits for commit. MVCC read conflicts are re-endorsed with backoff before a
    * `ConflictError`; too many submissions in flight give a `TooManyRequestsError`.
    */
-  submit(caller: Caller, call: ChaincodeCall): Promise<CommittedTransaction>;
+  submit(caller: Caller, call: ChaincodeCall, options?: SubmitOptions): Promise<CommittedTransaction>;
   /**
    * The id chaincode sees for a user of an organisation (`ClientIdentity.getID()`,
    * `x509::<subject>::<issuer>`), for transactions that bind a record to a user's certificate
@@ -63,6 +63,15 @@ export interface ChaincodeCall {
   args: string[];
   /** Private inputs: reach the endorsers, never the block. */
   transient?: Record<string, string>;
+}
+
+export interface SubmitOptions {
+  /**
+   * Called once the endorsed transaction goes to ordering, with its id: before commit, so that a
+   * client answered early can follow it. Called again with the new id when an MVCC read conflict
+   * makes the connector endorse again.
+   */
+  onEndorsed?(txId: string): void;
 }
 
 export interface CommittedTransaction {

@@ -37,11 +37,74 @@ const ERROR_RESPONSES: Record<string, string> = {
   '403':
     'The caller’s organisation is not on the channel, or the role is not allowed (also by the chaincode)',
   '404': 'Unknown channel, chaincode, transaction or record',
-  '409': 'Conflict: the record exists or is in the wrong state, or concurrent updates outlasted the retries',
+  '409':
+    'Conflict: the record exists or is in the wrong state, concurrent updates outlasted the retries, or a request ' +
+    'with the same Idempotency-Key is still in progress (`IDEMPOTENT_REQUEST_IN_PROGRESS`)',
   '413': 'Request body too large',
   '429': 'Too many requests or submissions in flight; see Retry-After',
   '503': 'Ledger unavailable',
 };
+
+/** Taken by every token-authenticated POST (`http/api-router.ts`). */
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): the first answer to this caller’s key on this ' +
+    'operation is kept 24 h (IDEMPOTENCY_RETENTION_HOURS) and replayed, with `Idempotent-Replayed: true`, to the same ' +
+    'request; another request with the key is a 422, and a retry while the first runs a 409. 1–255 of ' +
+    '`A-Z a-z 0-9 . _ : ~ + / = -`, e.g. a UUID.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9._:~+/=-]{1,255}$' },
+};
+
+/** Taken by every submitting POST. */
+const PREFER_PARAMETER = {
+  name: 'Prefer',
+  in: 'header',
+  required: false,
+  description:
+    '`respond-async`: answer 202 once the transaction is endorsed and sent for ordering, instead of waiting for its commit.',
+  schema: { type: 'string', examples: ['respond-async'] },
+};
+
+const ACCEPTED_RESPONSE = {
+  description:
+    'With `Prefer: respond-async`: endorsed and sent for ordering. `Location` is the transaction’s status ' +
+    '(`/api/v1/channels/{channel}/transactions/{txId}/status`); `Preference-Applied: respond-async`.',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['txId', 'status', 'statusUrl'],
+        properties: {
+          txId: { type: 'string' },
+          status: { const: 'pending' },
+          statusUrl: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+
+const IDEMPOTENCY_MISMATCH_RESPONSE = {
+  description: '`IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used for a different request',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
+
+/** The headers and answers of a POST that takes an idempotency key and, when it submits, `Prefer`. */
+function writeExtras(idempotent: boolean, respondsAsync: boolean) {
+  return {
+    parameters: [
+      ...(idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
+      ...(respondsAsync ? [PREFER_PARAMETER] : []),
+    ],
+    responses: {
+      ...(respondsAsync ? { '202': ACCEPTED_RESPONSE } : {}),
+      ...(idempotent ? { '422': IDEMPOTENCY_MISMATCH_RESPONSE } : {}),
+    },
+  };
+}
 
 function errorResponses(): Record<string, JsonSchema> {
   return Object.fromEntries(
@@ -55,6 +118,7 @@ function errorResponses(): Record<string, JsonSchema> {
 function operationObject(op: DocumentedOperation): JsonSchema {
   const status = String(op.success?.status ?? 200);
   const contentType = op.success?.contentType ?? 'application/json';
+  const extras = writeExtras(op.idempotent, op.respondsAsync ?? false);
   return {
     tags: [op.tag],
     summary: op.summary,
@@ -62,7 +126,11 @@ function operationObject(op: DocumentedOperation): JsonSchema {
     // Anonymous operations carry their credential in the request (device signature, voting token).
     ...(op.authentication === 'none' ? { security: [] } : {}),
     operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-    parameters: [...parametersOf(op.params, 'path'), ...parametersOf(op.query, 'query')],
+    parameters: [
+      ...parametersOf(op.params, 'path'),
+      ...parametersOf(op.query, 'query'),
+      ...extras.parameters,
+    ],
     ...(op.body
       ? {
           requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(op.body) } } },
@@ -73,6 +141,7 @@ function operationObject(op: DocumentedOperation): JsonSchema {
         description: op.success?.description ?? 'OK',
         content: { [contentType]: { schema: op.success?.schema ? jsonSchemaOf(op.success.schema) : {} } },
       },
+      ...extras.responses,
       ...errorResponses(),
     },
   };
@@ -147,18 +216,20 @@ export function buildOpenApiDocument(input: OpenApiInput): JsonSchema {
     ] as const) {
       const body = chaincodeBodies(info, kind);
       if (!body) continue;
+      const extras = writeExtras(true, kind === 'submit');
       paths[`/api/v1/channels/{channel}/chaincodes/${name}/${suffix}`] = {
         post: {
           tags: [`Chaincode ${name}`],
           summary: `${summary} of ${name} ${info.version}`,
           operationId: `${kind}${name.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-          parameters: [channelParameter],
+          parameters: [channelParameter, ...extras.parameters],
           requestBody: { required: true, content: { 'application/json': { schema: body } } },
           responses: {
             '200': {
               description: kind === 'submit' ? '`{txId, blockNumber, result}`' : '`{result}`',
               content: { 'application/json': { schema: {} } },
             },
+            ...extras.responses,
             ...errorResponses(),
           },
         },

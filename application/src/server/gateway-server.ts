@@ -74,6 +74,7 @@ export async function startGatewayServer(options: {
     await once(server, 'listening');
   } catch (error) {
     await gateway?.iot.stop();
+    await gateway?.closeRecords();
     await ledger.close();
     throw error;
   }
@@ -95,6 +96,7 @@ export async function startGatewayServer(options: {
         await closed;
       }
       await gateway.iot.stop();
+      await gateway.closeRecords();
       await ledger.close();
     })());
 

@@ -116,6 +116,24 @@ export async function registerEligibleVoter(gateway: TestGateway, registrarToken
   return voterDid;
 }
 
+/**
+ * Registers a new organisation DID on the civic channel for the caller's organisation (one per
+ * organisation; the first call wins) and answers it. `organiserToken` acts for the organisation.
+ */
+export async function registerOrganisation(
+  gateway: TestGateway,
+  organiserToken: string,
+  name: string,
+): Promise<string> {
+  const id = uniqueId('org');
+  const answer = await gateway.request('POST', '/api/v1/channels/civic/organisations', {
+    token: organiserToken,
+    body: { id, name },
+  });
+  if (answer.status !== 201) throw new Error(`organisation: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return `did:cityledger:civic:${id}`;
+}
+
 let counter = 0;
 /** A unique id for records created by a test. */
 export function uniqueId(prefix: string): string {

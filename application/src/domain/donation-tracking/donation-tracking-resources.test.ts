@@ -1,6 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { type TestGateway, personalDataOf, startTestGateway, uniqueId } from '../../testing/test-gateway';
+import {
+  type TestGateway,
+  personalDataOf,
+  registerOrganisation,
+  startTestGateway,
+  uniqueId,
+} from '../../testing/test-gateway';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -49,13 +55,7 @@ describe('donation-tracking REST resources', () => {
     registrar = gateway.token('rita', 'CityMSP', 'registrar');
     organiser = gateway.token('olga', 'CommunityMSP', 'admin');
     auditor = gateway.token('audrey', 'AuditorMSP', 'auditor');
-    const orgId = uniqueId('shelter-org');
-    const org = await gateway.request('POST', `${civic}/organisations`, {
-      token: organiser,
-      body: { id: orgId, name: 'Night Shelter Association' },
-    });
-    expect(org.status).to.equal(201);
-    organiserDid = did(orgId);
+    organiserDid = await registerOrganisation(gateway, organiser, 'Night Shelter Association');
   });
   after(() => gateway.stop());
 

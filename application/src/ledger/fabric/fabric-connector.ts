@@ -29,6 +29,7 @@ import type {
   LedgerBlock,
   LedgerConnector,
   LedgerReadiness,
+  SubmitOptions,
   TransactionRecord,
 } from '../ledger-connector';
 import { clientIdentityIdOf, ledgerAttributesOf } from '../ledger-identities';
@@ -231,7 +232,11 @@ export class FabricLedgerConnector implements LedgerConnector {
 
   // ---- transactions ----
 
-  async submit(caller: Caller, call: ChaincodeCall): Promise<CommittedTransaction> {
+  async submit(
+    caller: Caller,
+    call: ChaincodeCall,
+    options: SubmitOptions = {},
+  ): Promise<CommittedTransaction> {
     this.ensureOpen();
     try {
       return await this.submissions.run(async () => {
@@ -244,6 +249,7 @@ export class FabricLedgerConnector implements LedgerConnector {
                 ...(call.transient ? { transientData: call.transient } : {}),
               })
               .endorse();
+            options.onEndorsed?.(transaction.getTransactionId());
             const submitted = await retryOrdering(() => transaction.submit());
             const status = await submitted.getStatus();
             if (!status.successful) {
