@@ -1,3 +1,4 @@
+import { type InvalidArgumentError, parseIsoTimestamp } from '@cityledger/chaincode-common';
 import { z } from 'zod';
 
 /** Schemas several chaincodes' resources share; the chaincode stays the judge of meaning. */
@@ -32,3 +33,26 @@ export const gatewayUser = z
 
 /** Optional free text the chaincode stores as given (`''` when absent). */
 export const note = (max: number) => z.string().max(max).optional();
+
+/** Longest UTC time taken: a fraction of up to 40 digits, far past any clock's precision. */
+const MAX_UTC_TIME_LENGTH = 64;
+
+/**
+ * Any RFC 3339 UTC time (`T`/`t`, `Z`/`z` or `+00:00`, a fraction of any length), judged by the
+ * chaincodes' own parser so that nothing the gateway takes is refused on the ledger for its form.
+ * The value stays as sent: a device signed it so.
+ */
+export const utcTime = z
+  .string()
+  .max(MAX_UTC_TIME_LENGTH, `must be at most ${MAX_UTC_TIME_LENGTH} characters`)
+  .superRefine((value, context) => {
+    try {
+      parseIsoTimestamp('time', value);
+    } catch (error) {
+      context.addIssue({
+        code: 'custom',
+        message: (error as InvalidArgumentError).detail.slice('time: '.length),
+      });
+    }
+  })
+  .meta({ format: 'date-time', description: 'RFC 3339 UTC time, e.g. 2026-01-01T00:00:00Z' });

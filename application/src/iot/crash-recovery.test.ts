@@ -161,7 +161,12 @@ describe('IoT bridge across a crash', function () {
     // The devices' sequence numbers survived the crash: a replay is still a duplicate.
     const last = acknowledged[acknowledged.length - 1]!;
     const replay = await api.request('POST', '/api/v1/iot/readings', { body: { readings: [last] } });
-    expect(replay.body).to.deep.equal({ accepted: 0, rejected: [{ index: 0, reason: 'duplicate' }] });
+    expect(replay.body).to.deep.equal({
+      accepted: 0,
+      rejected: [
+        { index: 0, reason: 'duplicate', detail: `seq: ${last.seq} of this device was accepted before` },
+      ],
+    });
     const next = await api.request('POST', '/api/v1/iot/readings', {
       body: { readings: [nextReading(httpSensors[0]!)] },
     });

@@ -3,7 +3,7 @@ import { NotFoundError } from '../errors/gateway-errors';
 import type { ApiRouter } from '../http/api-router';
 import type { ReadingIntake } from './reading-intake';
 import type { ReadingProofs } from './reading-proofs';
-import { DEVICE_DID, readingsRequestSchema } from './reading-schema';
+import { DEVICE_DID, REJECTION_REASONS, readingsRequestSchema } from './reading-schema';
 
 /** What the routes use of a running bridge; throws while the bridge is stopped. */
 export type RunningIntake = () => { intake: ReadingIntake; proofs: ReadingProofs };
@@ -19,9 +19,22 @@ const readingParams = z.object({
     .transform(Number),
 });
 
+const intakeVerdicts = z.object({
+  accepted: z.number().int().meta({ description: 'Readings stored, on their way to the ledger' }),
+  rejected: z.array(
+    z.object({
+      index: z.number().int().meta({ description: 'Position of the reading in `readings`' }),
+      reason: z.enum(REJECTION_REASONS),
+      detail: z.string().meta({
+        description: 'The field and the rule it broke, e.g. `value: must be a number, got a string`',
+      }),
+    }),
+  ),
+});
+
 /**
  * `POST /iot/readings` — devices authenticate by their signatures, not by a token: the response
- * is `202 {accepted, rejected: [{index, reason}]}` once the accepted readings are on disk.
+ * is `202 {accepted, rejected: [{index, reason, detail}]}` once the accepted readings are on disk.
  * `GET /iot/readings/{deviceId}/{seq}` — a stored reading with its landing: Merkle proof, batch
  * and anchoring transaction; only for members of the device's channel (the DID names it).
  */
@@ -42,7 +55,11 @@ export function addIotRoutes(
     rateLimited: false,
     bodyLimitBytes: Math.max(64 * 1024, options.maxReadingsPerRequest * BYTES_PER_READING),
     body: readingsRequestSchema(options.maxReadingsPerRequest),
-    success: { status: 202, description: '`{accepted, rejected: [{index, reason}]}`' },
+    success: {
+      status: 202,
+      description: 'How many readings were accepted, and why each of the others was not',
+      schema: intakeVerdicts,
+    },
     handler: async ({ body }) => ({
       body: await running().intake.accept(body.readings, { transport: 'http', whenFull: 'refuse' }),
     }),

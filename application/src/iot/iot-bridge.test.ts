@@ -51,10 +51,11 @@ describe('IoT bridge', function () {
       expect(answer.status).to.equal(202);
       expect(answer.body).to.deep.equal({
         accepted: 1,
-        rejected: [
-          { index: 1, reason: 'bad-signature' },
-          { index: 2, reason: 'bad-signature' },
-        ],
+        rejected: [1, 2].map((index) => ({
+          index,
+          reason: 'bad-signature',
+          detail: `signature: does not verify with key ${sensor.did}#key-1, valid at ${[forged, tampered][index - 1]!.timestamp}`,
+        })),
       });
       const stored = await gateway.request('GET', `/api/v1/iot/readings/${sensor.did}/${genuine.seq}`);
       expect(stored.body.reading).to.deep.equal(genuine);
@@ -74,16 +75,20 @@ describe('IoT bridge', function () {
       expect(answer.body).to.deep.equal({
         accepted: 0,
         rejected: [
-          { index: 0, reason: 'duplicate' },
-          { index: 1, reason: 'duplicate' },
-          { index: 2, reason: 'out-of-order' },
-          { index: 3, reason: 'duplicate' },
+          { index: 0, reason: 'duplicate', detail: `seq: ${first.seq} of this device was accepted before` },
+          { index: 1, reason: 'duplicate', detail: `seq: ${later.seq} of this device was accepted before` },
+          {
+            index: 2,
+            reason: 'out-of-order',
+            detail: `seq: ${skipped.seq} is not above the device's last accepted seq (${later.seq})`,
+          },
+          { index: 3, reason: 'duplicate', detail: `seq: ${later.seq} of this device was accepted before` },
         ],
       });
       sensor.seq = later.seq + 1;
     });
 
-    it('rejects unknown devices, metrics a device may not publish and malformed readings', async () => {
+    it('rejects unknown devices, metrics a device may not publish and malformed readings, saying which rule', async () => {
       const sensor = sensors[2]!;
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
       const stranger = signReading(
@@ -117,22 +122,46 @@ describe('IoT bridge', function () {
         sensor.privateKey,
       );
       const extraField = { ...nextReading(sensor), location: 'pier 4' };
+      const textValue = { ...nextReading(sensor), value: '12.5' };
+      const badTimestamp = { ...nextReading(sensor), timestamp: '2026-01-01 08:00:00' };
       const answer = await post(gateway, [
         stranger,
         wrongMetric,
         future,
         extraField,
         'text',
+        textValue,
+        badTimestamp,
         nextReading(sensor),
       ]);
       expect(answer.body).to.deep.equal({
         accepted: 1,
         rejected: [
-          { index: 0, reason: 'unknown-device' },
-          { index: 1, reason: 'metric-not-allowed' },
-          { index: 2, reason: 'invalid' },
-          { index: 3, reason: 'invalid' },
-          { index: 4, reason: 'invalid' },
+          {
+            index: 0,
+            reason: 'unknown-device',
+            detail: 'deviceId: no device did:cityledger:civic:nobody is registered',
+          },
+          { index: 1, reason: 'metric-not-allowed', detail: 'metric: the device may not publish no2' },
+          {
+            index: 2,
+            reason: 'invalid',
+            detail: "timestamp: 3600 s ahead of the gateway's clock; at most 60 s is allowed",
+          },
+          {
+            index: 3,
+            reason: 'invalid',
+            detail:
+              'location: is not a field of a reading (it has only deviceId, seq, timestamp, metric, value, unit, signature)',
+          },
+          { index: 4, reason: 'invalid', detail: 'reading: must be a JSON object, got a string' },
+          { index: 5, reason: 'invalid', detail: 'value: must be a number, got a string' },
+          {
+            index: 6,
+            reason: 'invalid',
+            detail:
+              'timestamp: must be an ISO-8601 UTC timestamp (RFC 3339) like 2025-01-31T12:00:00Z, got "2026-01-01 08:00:00"',
+          },
         ],
       });
       const notAList = await gateway.request('POST', '/api/v1/iot/readings', { body: { readings: 'none' } });
@@ -155,7 +184,16 @@ describe('IoT bridge', function () {
       const withNewKey = nextReading(sensor);
       const signedOld = signReading({ ...withOldKey, signature: undefined } as never, oldKey);
       const answer = await post(gateway, [signedOld, withNewKey]);
-      expect(answer.body).to.deep.equal({ accepted: 1, rejected: [{ index: 0, reason: 'bad-signature' }] });
+      expect(answer.body).to.deep.equal({
+        accepted: 1,
+        rejected: [
+          {
+            index: 0,
+            reason: 'bad-signature',
+            detail: `signature: does not verify with key ${sensor.did}#key-2, valid at ${signedOld.timestamp}`,
+          },
+        ],
+      });
 
       const deactivated = await gateway.request(
         'POST',
@@ -167,8 +205,32 @@ describe('IoT bridge', function () {
       );
       expect(deactivated.status).to.equal(200);
       expect((await post(gateway, [nextReading(sensor)])).body.rejected).to.deep.equal([
-        { index: 0, reason: 'deactivated-device' },
+        { index: 0, reason: 'deactivated-device', detail: `deviceId: ${sensor.did} is deactivated` },
       ]);
+    });
+
+    it('accepts every RFC 3339 spelling of a UTC time, signed as sent, and the ledger verifies it', async () => {
+      const sensor = sensors[0]!;
+      // The next whole second: after the device's key became valid, within the allowed clock skew.
+      const second = new Date(Math.ceil(Date.now() / 1000) * 1000).toISOString().slice(0, 19);
+      const spellings = [`${second}Z`, `${second}.5z`.replace('T', 't'), `${second}.123456789012+00:00`];
+      const readings = spellings.map((timestamp) =>
+        signReading(
+          { deviceId: sensor.did, seq: sensor.seq++, timestamp, metric: 'pm2_5', value: 7 },
+          sensor.privateKey,
+        ),
+      );
+      expect((await post(gateway, readings)).body).to.deep.equal({ accepted: 3, rejected: [] });
+      for (const reading of readings) {
+        const stored = await landedReading(gateway, sensor.did, reading.seq);
+        expect(stored.reading).to.deep.equal(reading);
+        const onLedger = await gateway.request(
+          'POST',
+          `/api/v1/channels/civic/batches/${stored.batchId}/verifications`,
+          { token: tokens.auditor, body: { reading, proof: stored.proof } },
+        );
+        expect(onLedger.body, reading.timestamp).to.include({ valid: true });
+      }
     });
 
     it('anchors telemetry readings with a Merkle proof per reading that verifies against the ledger', async () => {

@@ -44,20 +44,27 @@ class MessageIntake {
   async handle(topic: string, payload: Buffer): Promise<void> {
     const { intake, maxReadingsPerMessage, retryMs, logger, metrics } = this.options;
     const [, channel, device] = READINGS_TOPIC.exec(topic) ?? [];
-    let readings: unknown[];
+    let readings: unknown[] = [];
+    let detail: string | undefined;
     try {
       const parsed = JSON.parse(payload.toString('utf8')) as unknown;
       readings = Array.isArray(parsed) ? parsed : [parsed];
     } catch {
-      readings = [];
+      detail = 'payload: is not JSON';
     }
-    if (!channel || !device || readings.length === 0 || readings.length > maxReadingsPerMessage) {
+    if (!channel || !device) detail = 'topic: must be cityledger/{channel}/{deviceId}/readings';
+    else if (readings.length === 0) detail ??= 'payload: holds no reading';
+    else if (readings.length > maxReadingsPerMessage) {
+      detail = `payload: holds ${readings.length} readings; at most ${maxReadingsPerMessage} per message`;
+    }
+    if (detail !== undefined || !channel || !device) {
       metrics.rejected.inc({ transport: 'mqtt', reason: 'invalid' });
-      logger.warn('iot: MQTT message rejected', { topic, reason: 'invalid', bytes: payload.length });
+      logger.warn('iot: MQTT message rejected', { topic, reason: 'invalid', detail, bytes: payload.length });
       return;
     }
     // A reading published under another device's topic is refused as invalid, by its index.
     const ofTopic = readings.map((r) => (matchesTopic(r, channel, device) ? r : null));
+    const notOfTopic = `deviceId: is not the device of topic ${topic}`;
     for (let attempt = 1; ; attempt++) {
       try {
         const verdicts = await intake.accept(ofTopic, {
@@ -66,9 +73,15 @@ class MessageIntake {
           cancelled: () => this.closing,
           orderKey: `${channel}/${device}`,
         });
-        for (const { index, reason } of verdicts.rejected) {
-          const reading = ofTopic[index] as { seq?: unknown } | null;
-          logger.warn('iot: MQTT reading rejected', { topic, index, seq: reading?.seq, reason });
+        for (const { index, reason, detail } of verdicts.rejected) {
+          const reading = readings[index] as { seq?: unknown } | null;
+          logger.warn('iot: MQTT reading rejected', {
+            topic,
+            index,
+            seq: reading?.seq,
+            reason,
+            detail: ofTopic[index] === null ? notOfTopic : detail,
+          });
         }
         return;
       } catch (error) {

@@ -5,14 +5,17 @@ import type { DeviceRegistry, RegisteredDevice } from './device-registry';
 import type { FeedRoute, FeedRouter } from './feed-router';
 import type { Outbox } from './outbox';
 import type { ReadingProofs } from './reading-proofs';
-import { type DeviceReading, type RejectionReason, deviceReadingSchema } from './reading-schema';
+import { type ReadingRejection, schemaRejectionDetail, staleRejectionDetail } from './reading-rejection';
+import {
+  type DeviceReading,
+  type RejectionReason,
+  deviceReadingSchema,
+  readingInstant,
+} from './reading-schema';
 import { verifyReadingSignatureAsync } from './reading-signature';
 import type { SeqClaim, SequenceTracker } from './sequence-tracker';
 
-export interface ReadingRejection {
-  index: number;
-  reason: RejectionReason;
-}
+export type { ReadingRejection } from './reading-rejection';
 
 export interface IntakeVerdicts {
   accepted: number;
@@ -106,13 +109,14 @@ export class ReadingIntake {
     const { outbox, metrics } = this.deps;
     if (options.whenFull === 'refuse' && outbox.isFull) throw this.outboxFull(options.transport);
     const rejected: ReadingRejection[] = [];
-    const reject = (index: number, reason: RejectionReason) => rejected.push({ index, reason });
+    const reject = (index: number, reason: RejectionReason, detail: string) =>
+      rejected.push({ index, reason, detail });
 
     const parsed: Array<{ index: number; reading: DeviceReading }> = [];
     raw.forEach((value, index) => {
       const result = deviceReadingSchema.safeParse(value);
       if (result.success) parsed.push({ index, reading: result.data });
-      else reject(index, 'invalid');
+      else reject(index, 'invalid', schemaRejectionDetail(value, result.error));
     });
 
     const devices = new Map<string, Promise<RegisteredDevice | undefined>>();
@@ -120,21 +124,46 @@ export class ReadingIntake {
       if (!devices.has(reading.deviceId))
         devices.set(reading.deviceId, this.deps.registry.lookup(reading.deviceId));
     }
-    const latestAllowed = (this.deps.now ?? Date.now)() + this.deps.maxClockSkewMs;
+    const now = (this.deps.now ?? Date.now)();
+    const skewSeconds = this.deps.maxClockSkewMs / 1000;
     const checks = await Promise.all(
       parsed.map(async ({ index, reading }): Promise<Candidate | undefined> => {
-        const device = await devices.get(reading.deviceId)!;
-        if (!device) return void reject(index, 'unknown-device');
-        if (!device.active) return void reject(index, 'deactivated-device');
-        if (Date.parse(reading.timestamp) > latestAllowed) return void reject(index, 'invalid');
-        if (!device.metrics.has(reading.metric)) return void reject(index, 'metric-not-allowed');
-        const feed = await this.deps.feeds.feed(device.channel, device.feedId);
-        if (!feed || !feed.metrics.has(reading.metric) || !feed.deviceKinds.has(device.kind)) {
-          return void reject(index, 'metric-not-allowed');
+        const { deviceId, metric } = reading;
+        const device = await devices.get(deviceId)!;
+        if (!device)
+          return void reject(index, 'unknown-device', `deviceId: no device ${deviceId} is registered`);
+        if (!device.active)
+          return void reject(index, 'deactivated-device', `deviceId: ${deviceId} is deactivated`);
+        const at = readingInstant(reading.timestamp);
+        const ahead = Date.parse(at) - now;
+        if (ahead > this.deps.maxClockSkewMs) {
+          return void reject(
+            index,
+            'invalid',
+            `timestamp: ${Math.ceil(ahead / 1000)} s ahead of the gateway's clock; at most ${skewSeconds} s is allowed`,
+          );
         }
-        const key = this.deps.registry.keyAt(device, reading.timestamp);
-        if (!key || !(await verifyReadingSignatureAsync(reading, key.key)))
-          return void reject(index, 'bad-signature');
+        if (!device.metrics.has(metric)) {
+          return void reject(index, 'metric-not-allowed', `metric: the device may not publish ${metric}`);
+        }
+        const feed = await this.deps.feeds.feed(device.channel, device.feedId);
+        if (!feed || !feed.metrics.has(metric) || !feed.deviceKinds.has(device.kind)) {
+          return void reject(
+            index,
+            'metric-not-allowed',
+            `metric: feed ${device.feedId} takes no ${metric} from a ${device.kind}`,
+          );
+        }
+        const key = this.deps.registry.keyAt(device, at);
+        if (!key)
+          return void reject(index, 'bad-signature', `signature: the device had no key valid at ${at}`);
+        if (!(await verifyReadingSignatureAsync(reading, key.key))) {
+          return void reject(
+            index,
+            'bad-signature',
+            `signature: does not verify with key ${key.keyId}, valid at ${at}`,
+          );
+        }
         return { index, reading, route: this.deps.feeds.routeOf(feed) };
       }),
     );
@@ -167,7 +196,7 @@ export class ReadingIntake {
         accepted.push(candidate);
         claimedHere.add(`${deviceId}/${seq}`);
       } else if (claimedHere.has(`${deviceId}/${seq}`)) {
-        reject(candidate.index, 'duplicate');
+        reject(candidate.index, 'duplicate', staleRejectionDetail('duplicate', seq));
       } else {
         stale.push(candidate);
       }
@@ -190,12 +219,11 @@ export class ReadingIntake {
       ]);
     }
     const staleReasons = Promise.all(
-      stale.map(async (c) =>
-        reject(
-          c.index,
-          await this.deps.sequences.staleReason(this.deps.proofs, c.reading.deviceId, c.reading.seq),
-        ),
-      ),
+      stale.map(async ({ index, reading: { deviceId, seq } }) => {
+        const last = this.deps.sequences.lastAccepted(deviceId);
+        const reason = await this.deps.sequences.staleReason(this.deps.proofs, deviceId, seq);
+        reject(index, reason, staleRejectionDetail(reason, seq, last));
+      }),
     );
     try {
       await written;

@@ -6,6 +6,7 @@ import { leafDataOf } from './canonical-reading';
 import { type FeedRouter, crossedThreshold } from './feed-router';
 import type { OutboxEntry, PendingBatch } from './outbox';
 import type { ReadingLanding } from './reading-proofs';
+import { readingInstant } from './reading-schema';
 import type { ServiceCallers } from './service-callers';
 
 /** telemetry's per-batch limits (chaincode/telemetry/src/batch-arguments.ts). */
@@ -37,8 +38,6 @@ export function merkleRootAndProofs(leaves: readonly string[]): {
   }
   return { root: level[0]!.toString('hex'), proofs };
 }
-
-const normalized = (iso: string) => new Date(iso).toISOString();
 
 /**
  * Telemetry feeds: a batch is anchored as a Merkle root with its count, per-device sequence
@@ -74,7 +73,7 @@ export class TelemetryAnchoring implements BatchLanding {
         ? { firstSeq: Math.min(range.firstSeq, r.seq), lastSeq: Math.max(range.lastSeq, r.seq) }
         : { firstSeq: r.seq, lastSeq: r.seq };
     }
-    const times = readings.map((r) => Date.parse(r.timestamp));
+    const times = readings.map((r) => Date.parse(readingInstant(r.timestamp)));
     const feed = await this.feeds.feed(route.channel, route.feedId);
     const alerts = feed
       ? readings
@@ -85,7 +84,7 @@ export class TelemetryAnchoring implements BatchLanding {
             seq: r.seq,
             metric: r.metric,
             value: r.value,
-            timestamp: normalized(r.timestamp),
+            timestamp: readingInstant(r.timestamp),
           }))
       : [];
     const batchJson = {

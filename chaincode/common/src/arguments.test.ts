@@ -94,6 +94,33 @@ describe('argument validation', () => {
       );
     });
 
+    it('takes every RFC 3339 spelling of a UTC instant: lower case, any fraction, +00:00', () => {
+      for (const spelling of [
+        '2026-01-01T00:00:00Z',
+        '2026-01-01t00:00:00z',
+        '2026-01-01T00:00:00+00:00',
+        '2026-01-01T00:00:00.0Z',
+        '2026-01-01T00:00:00.000000000000Z',
+      ]) {
+        expect(parseIsoTimestamp('at', spelling), spelling).to.equal('2026-01-01T00:00:00.000Z');
+      }
+      expect(parseIsoTimestamp('at', `2026-01-01T00:00:00.9999${'9'.repeat(30)}Z`)).to.equal(
+        '2026-01-01T00:00:00.999Z',
+      );
+    });
+
+    it('refuses an unknown offset (-00:00), a space for T and a leap second', () => {
+      expect(() => parseIsoTimestamp('at', '2026-01-01T00:00:00-00:00')).to.throw(
+        /^INVALID_ARGUMENT: at: must be an ISO-8601 UTC timestamp \(RFC 3339\)/,
+      );
+      expect(() => parseIsoTimestamp('at', '2026-01-01 00:00:00Z')).to.throw(
+        /^INVALID_ARGUMENT: at: must be/,
+      );
+      expect(() => parseIsoTimestamp('at', '2016-12-31T23:59:60Z')).to.throw(
+        /^INVALID_ARGUMENT: at: names a leap second/,
+      );
+    });
+
     it('rejects offsets, impossible dates and non-strings', () => {
       expect(() => parseIsoTimestamp('to', '2025-03-01T10:00:00+01:00')).to.throw(
         /^INVALID_ARGUMENT: to: must be an ISO-8601/,

@@ -21,7 +21,12 @@ export const MAX_PAGE_SIZE = 200;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** `did:cityledger:<channel>:<id>`; Fabric channel names are lower case `[a-z][a-z0-9.-]*`. */
 const DID_PATTERN = /^did:cityledger:([a-z][a-z0-9.-]{0,48}):([A-Za-z0-9][A-Za-z0-9._-]*)$/;
-const ISO_TIMESTAMP_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
+/**
+ * RFC 3339 §5.6 `date-time` in UTC: `T` and `Z` in either case (§5.6 NOTE), a fraction of any
+ * length, `Z` or `+00:00` (§4.3; `-00:00` says the offset is unknown, so it is no UTC time).
+ */
+const ISO_TIMESTAMP_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|\+00:00)$/;
 const ISO_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const SHA256_HEX_PATTERN = /^[0-9a-fA-F]{64}$/;
 const DECIMAL_INTEGER_PATTERN = /^-?(0|[1-9]\d*)$/;
@@ -165,9 +170,10 @@ export function parseIdOrDid(field: string, value: unknown): string {
 }
 
 /**
- * An ISO-8601 UTC timestamp `YYYY-MM-DDTHH:mm:ss[.fraction]Z` that names a real instant.
- * Returns it normalised to millisecond precision (`Date.prototype.toISOString`), so stored
- * timestamps compare correctly as strings.
+ * An RFC 3339 UTC timestamp `YYYY-MM-DDTHH:mm:ss[.fraction]Z` that names a real instant.
+ * Returns it normalised to millisecond precision (`Date.prototype.toISOString`, digits past the
+ * millisecond cut off), so stored timestamps compare correctly as strings. A leap second (`:60`)
+ * is refused: JavaScript time, and so every stored time, has none.
  */
 export function parseIsoTimestamp(field: string, value: unknown): string {
   if (typeof value !== 'string') {
@@ -175,18 +181,14 @@ export function parseIsoTimestamp(field: string, value: unknown): string {
   }
   const match = ISO_TIMESTAMP_PATTERN.exec(value);
   if (!match) {
-    fail(field, `must be an ISO-8601 UTC timestamp like 2025-01-31T12:00:00Z, got ${describe(value)}`);
+    fail(
+      field,
+      `must be an ISO-8601 UTC timestamp (RFC 3339) like 2025-01-31T12:00:00Z, got ${describe(value)}`,
+    );
   }
   const [, y, mo, d, h, mi, s, fraction] = match;
-  const millis = Date.UTC(
-    +y,
-    +mo - 1,
-    +d,
-    +h,
-    +mi,
-    +s,
-    fraction ? Math.floor(+fraction.padEnd(9, '0') / 1e6) : 0,
-  );
+  if (s === '60') fail(field, `names a leap second, which CityLedger time does not have: ${describe(value)}`);
+  const millis = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, fraction ? +fraction.slice(0, 3).padEnd(3, '0') : 0);
   const date = new Date(millis);
   if (
     date.getUTCFullYear() !== +y ||

@@ -404,6 +404,17 @@ describe('TelemetryContract', () => {
       expect(result.reason).to.equal(undefined);
     });
 
+    it('verifies a reading at the batch’s last instant whose timestamp is spelt without a fraction', async () => {
+      const ledger = await withFeed();
+      const r = { ...reading(AQ1, 1, 10), timestamp: '2025-01-01T00:01:00Z' };
+      const leaves = [readingLeafData(r)];
+      await anchor(ledger, batchOf('b1', [r]));
+      const result = await ledger.evaluate(auditor, (ctx) =>
+        contract.VerifyReading(ctx, 'b1', JSON.stringify(r), JSON.stringify(merkleProof(leaves, 0))),
+      );
+      expect(result).to.deep.include({ valid: true, merkleRoot: merkleRoot(leaves) });
+    });
+
     it('rejects a tampered reading, a foreign device and a sequence outside the range', async () => {
       const { ledger, readings, leaves } = await anchoredBatch();
       const proof = JSON.stringify(merkleProof(leaves, 1));

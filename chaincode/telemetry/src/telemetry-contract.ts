@@ -11,6 +11,7 @@ import {
   parseArray,
   parseId,
   parseIdOrDid,
+  parseIsoTimestamp,
   parseJsonObject,
   parseNonNegativeInteger,
   putIndex,
@@ -234,10 +235,13 @@ export class TelemetryContract extends Contract {
     if (seq < range.firstSeq || seq > range.lastSeq) {
       return { valid: false, reason: 'seq-outside-range', ...result };
     }
-    if (
-      typeof reading.timestamp === 'string' &&
-      (reading.timestamp < batch.from || reading.timestamp > batch.to)
-    ) {
+    // The reading keeps the timestamp as its device wrote it (any RFC 3339 spelling); the batch's
+    // range is normalised, so only the normalised instant compares with it.
+    const at =
+      typeof reading.timestamp === 'string'
+        ? parseIsoTimestamp('readingJson.timestamp', reading.timestamp)
+        : undefined;
+    if (at !== undefined && (at < batch.from || at > batch.to)) {
       return { valid: false, reason: 'timestamp-outside-batch', ...result };
     }
     if (!verifyMerkleProof(leafData, proof, batch.merkleRoot)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channelName } from '../../chaincode-api/chaincode-call-schemas';
+import { utcTime } from '../common-schemas';
 import { isoTime, recordId } from '../identity/identity-schemas';
 
 const metricName = z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'must be a metric name such as pm2_5');
@@ -71,7 +72,7 @@ export const verifyReadingBody = z
       .object({
         deviceId,
         seq: z.number().int().min(0),
-        timestamp: isoTime,
+        timestamp: utcTime,
         metric: metricName,
         value: z.number(),
         unit: z.string().optional(),

@@ -172,6 +172,9 @@ async function main(): Promise<void> {
       `  sent          ${summary.sent}`,
       `  accepted      ${summary.accepted}  (${Math.round(summary.acceptedPerSecond)} /s)`,
       `  rejected      ${summary.rejected}${reasons ? `  (${reasons})` : ''}`,
+      ...(summary.firstRejection
+        ? [`  first refusal ${summary.firstRejection.reason}: ${summary.firstRejection.detail}`]
+        : []),
       `  429           ${summary.backPressure}`,
       `  errors        ${summary.errors}`,
       `  latency       p50 ${summary.latencyMs.p50.toFixed(1)} ms, p95 ${summary.latencyMs.p95.toFixed(1)} ms, p99 ${summary.latencyMs.p99.toFixed(1)} ms, max ${summary.latencyMs.max.toFixed(1)} ms (per ${transport === 'http' ? 'request' : 'PUBACK'})`,

@@ -29,6 +29,8 @@ export interface StreamProgress {
 
 export interface StreamSummary extends StreamProgress {
   rejectedByReason: Record<string, number>;
+  /** The first rejection over HTTP, with its detail (MQTT rejections are in the gateway's log). */
+  firstRejection?: { reason: string; detail: string };
   /** Round trip of each request (HTTP answer) or message (MQTT PUBACK), in ms. */
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   acceptedPerSecond: number;
@@ -67,6 +69,7 @@ export async function streamReadings(options: StreamOptions): Promise<StreamSumm
     errors: 0,
   };
   const rejectedByReason: Record<string, number> = {};
+  let firstRejection: StreamSummary['firstRejection'];
   const latencies: number[] = [];
   const clients = new Map<string, MqttClient>();
   const mqttBefore = options.transport === 'mqtt' ? await mqttCounters(options.url) : undefined;
@@ -108,13 +111,18 @@ export async function streamReadings(options: StreamOptions): Promise<StreamSumm
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ readings }),
           });
-          const body = (await response.json()) as { accepted?: number; rejected?: Array<{ reason: string }> };
+          const body = (await response.json()) as {
+            accepted?: number;
+            rejected?: Array<{ reason: string; detail: string }>;
+          };
           latencies.push(performance.now() - t0);
           if (response.status === 202) {
             progress.accepted += body.accepted ?? 0;
             progress.rejected += body.rejected?.length ?? 0;
-            for (const r of body.rejected ?? [])
+            for (const r of body.rejected ?? []) {
               rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + 1;
+              firstRejection ??= { reason: r.reason, detail: r.detail };
+            }
           } else if (response.status === 429) {
             progress.backPressure += readings.length;
             // The readings were not taken; a device would resend them with the same seq later.
@@ -158,6 +166,7 @@ export async function streamReadings(options: StreamOptions): Promise<StreamSumm
     ...progress,
     elapsedMs,
     rejectedByReason,
+    ...(firstRejection ? { firstRejection } : {}),
     latencyMs: {
       p50: percentile(latencies, 50),
       p95: percentile(latencies, 95),
