@@ -8,6 +8,7 @@ import {
   printable,
 } from '@cityledger/network';
 import type { common } from '@hyperledger/fabric-protos';
+import { HeightWaiters } from '../height-waiters';
 import type { KeyHistoryEntry } from '../ledger-connector';
 
 /**
@@ -21,7 +22,7 @@ import type { KeyHistoryEntry } from '../ledger-connector';
 export class KeyHistoryIndex {
   private readonly writes = new Map<string, KeyHistoryEntry[]>();
   private indexed = 0;
-  private readonly waiters = new Set<{ height: number; resolve: () => void }>();
+  private readonly waiters = new HeightWaiters();
 
   /** Blocks 0 … height-1 are in the index. */
   get height(): number {
@@ -57,12 +58,7 @@ export class KeyHistoryIndex {
       }
     });
     this.indexed = number + 1;
-    for (const waiter of [...this.waiters]) {
-      if (waiter.height <= this.indexed) {
-        this.waiters.delete(waiter);
-        waiter.resolve();
-      }
-    }
+    this.waiters.reached(this.indexed);
   }
 
   /** Every committed value of the chaincode's key, newest first. */
@@ -72,22 +68,7 @@ export class KeyHistoryIndex {
 
   /** Resolves true once blocks below `height` are indexed, false after `timeoutMs`. */
   async reached(height: number, timeoutMs: number): Promise<boolean> {
-    if (height <= this.indexed) return true;
-    let waiter: { height: number; resolve: () => void } | undefined;
-    const arrived = new Promise<boolean>((resolve) => {
-      waiter = { height, resolve: () => resolve(true) };
-      this.waiters.add(waiter);
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    try {
-      return await Promise.race([arrived, timedOut]);
-    } finally {
-      clearTimeout(timer);
-      this.waiters.delete(waiter!);
-    }
+    return height <= this.indexed || this.waiters.wait(height, timeoutMs);
   }
 }
 
