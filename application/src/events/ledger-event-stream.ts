@@ -1,19 +1,11 @@
 import type { Response } from 'express';
+import { eventPayloadOf } from '@cityledger/network';
 import type { LedgerBlock, LedgerConnector } from '../ledger/ledger-connector';
 import type { ResumePosition } from './resume-position';
 
 export interface EventFilter {
   chaincode?: string;
   event?: string;
-}
-
-function payloadOf(bytes: Buffer): unknown {
-  const text = bytes.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /** Server-sent events frames (`id`, `event`, `data`) for one committed block. */
@@ -37,7 +29,7 @@ export function framesOf(block: LedgerBlock, filter: EventFilter, position: Resu
       txId: tx.txId,
       chaincode: tx.event.chaincode,
       event: tx.event.name,
-      payload: payloadOf(tx.event.payload),
+      payload: eventPayloadOf(tx.event.payload),
     };
     frames.push(
       `id: ${block.blockNumber}:${tx.txIndex}\nevent: chaincode\ndata: ${JSON.stringify(data)}\n\n`,

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readEvents } from '../testing/event-stream-client';
 import { type TestGateway, personalDataOf, startTestGateway, uniqueId } from '../testing/test-gateway';
 
 describe('auditor explorer', () => {
@@ -42,6 +43,140 @@ describe('auditor explorer', () => {
       chaincode: 'identity',
     });
     expect(answer.body.transactions[0].event.name).to.equal('DidRegistered');
+  });
+
+  it('shows an event payload in a block and a transaction as the event stream does: the JSON value', async () => {
+    const { events } = await readEvents(
+      `${gateway.url}/api/v1/channels/civic/events?fromBlock=${person.blockNumber}`,
+      { headers: { authorization: `Bearer ${auditor}` }, until: (e) => e.some((x) => x.event === 'block') },
+    );
+    const streamed = events.find((e) => e.event === 'chaincode')!.data as { payload: unknown };
+    expect(streamed.payload).to.include({ did: person.did, didType: 'person' });
+    const block = await get(`/blocks/${person.blockNumber}`);
+    expect(block.body.transactions[0].event.payload).to.deep.equal(streamed.payload);
+    const tx = await get(`/transactions/${person.txId}`);
+    expect(tx.body.event.payload).to.deep.equal(streamed.payload);
+  });
+
+  it('lists blocks newest first, a page at a time, each naming its predecessor', async () => {
+    const first = await get('/blocks?limit=3');
+    expect(first.status).to.equal(200);
+    const { height } = first.body;
+    expect(first.body.indexedHeight).to.equal(height);
+    expect(first.body.blocks.map((b: { blockNumber: number }) => b.blockNumber)).to.deep.equal([
+      height - 1,
+      height - 2,
+      height - 3,
+    ]);
+    const seen: Array<{ blockNumber: number; headerHash: string; previousHash: string; txCount: number }> =
+      [];
+    let bookmark: string | undefined;
+    do {
+      const page = await get(`/blocks?limit=4${bookmark ? `&bookmark=${bookmark}` : ''}`);
+      expect(page.status).to.equal(200);
+      expect(page.body.blocks.length).to.be.at.most(4);
+      seen.push(...page.body.blocks);
+      bookmark = page.body.bookmark;
+    } while (bookmark);
+    expect(seen.map((b) => b.blockNumber)).to.deep.equal(
+      Array.from({ length: height }, (_, i) => height - 1 - i),
+    );
+    for (let i = 0; i + 1 < seen.length; i++) expect(seen[i]!.previousHash).to.equal(seen[i + 1]!.headerHash);
+    const shown = await get(`/blocks/${person.blockNumber}`);
+    const listed = seen.find((b) => b.blockNumber === person.blockNumber)!;
+    expect(listed).to.include({ headerHash: shown.body.headerHash, txCount: shown.body.transactions.length });
+    expect(listed).to.have.property('time', shown.body.transactions[0].timestamp);
+  });
+
+  it('lists transactions newest first and filters them by chaincode, function, creator, code and time', async () => {
+    const all = await get('/transactions?limit=100');
+    expect(all.status).to.equal(200);
+    const times = all.body.transactions.map((t: { time: string }) => Date.parse(t.time));
+    expect(times).to.deep.equal([...times].sort((a, b) => b - a));
+    const registered = all.body.transactions.find((t: { txId: string }) => t.txId === person.txId);
+    expect(registered).to.deep.include({
+      blockNumber: person.blockNumber,
+      txIndex: 0,
+      chaincode: 'identity',
+      function: 'RegisterPerson',
+      creatorMsp: 'CityMSP',
+      validationCode: 'VALID',
+    });
+
+    const byFunction = await get('/transactions?chaincode=identity&function=RegisterPerson');
+    expect(byFunction.body.transactions.map((t: { txId: string }) => t.txId)).to.include(person.txId);
+    for (const t of byFunction.body.transactions)
+      expect(t).to.include({ chaincode: 'identity', function: 'RegisterPerson' });
+    expect((await get('/transactions?creatorMsp=AuditorMSP')).body.transactions).to.deep.equal([]);
+    expect((await get('/transactions?validationCode=MVCC_READ_CONFLICT')).body.transactions).to.deep.equal(
+      [],
+    );
+    const valid = await get('/transactions?validationCode=VALID&creatorMsp=CityMSP&limit=100');
+    expect(valid.body.transactions.map((t: { txId: string }) => t.txId)).to.include(person.txId);
+
+    const at = encodeURIComponent(registered.time);
+    const exact = await get(`/transactions?from=${at}&to=${at}&function=RegisterPerson`);
+    expect(exact.body.transactions.map((t: { txId: string }) => t.txId)).to.deep.equal([person.txId]);
+    const later = new Date(Date.parse(registered.time) + 1).toISOString();
+    expect((await get(`/transactions?from=${later}&txId=${person.txId}`)).body.transactions).to.deep.equal(
+      [],
+    );
+
+    const byId = await get(`/transactions?txId=${person.txId}`);
+    expect(byId.body.transactions).to.deep.equal([registered]);
+  });
+
+  it('pages transactions with a bookmark, without repeats or gaps', async () => {
+    const all = (await get('/transactions?limit=100')).body.transactions;
+    const paged: unknown[] = [];
+    let bookmark: string | undefined;
+    do {
+      const page = await get(`/transactions?limit=2${bookmark ? `&bookmark=${bookmark}` : ''}`);
+      paged.push(...page.body.transactions);
+      bookmark = page.body.bookmark;
+    } while (bookmark);
+    expect(paged).to.deep.equal(all);
+  });
+
+  it('lists a transaction committed after the gateway started, first', async () => {
+    const id = uniqueId('later');
+    const answer = await gateway.request('POST', '/api/v1/channels/civic/persons', {
+      token: gateway.token('rita', 'CityMSP', 'registrar'),
+      body: { id, personalData: personalDataOf('Bea') },
+    });
+    const txId = answer.headers.get('x-transaction-id');
+    const [newest] = (await get('/transactions?limit=1')).body.transactions;
+    expect(newest.txId).to.equal(txId);
+    const [block] = (await get('/blocks?limit=1')).body.blocks;
+    expect(block.blockNumber).to.equal(Number(answer.headers.get('x-block-number')));
+  });
+
+  it('refuses bad limits, bookmarks and time ranges with 400 naming the parameter', async () => {
+    const fieldOf = async (path: string) => {
+      const answer = await get(path);
+      return [answer.status, answer.body.error?.field];
+    };
+    expect(await fieldOf('/blocks?limit=0')).to.deep.equal([400, 'limit']);
+    expect(await fieldOf('/blocks?limit=101')).to.deep.equal([400, 'limit']);
+    expect(await fieldOf('/transactions?limit=ten')).to.deep.equal([400, 'limit']);
+    expect(await fieldOf('/blocks?bookmark=bm90LWEtYm9va21hcms')).to.deep.equal([400, 'bookmark']);
+    const txBookmark = (await get('/transactions?limit=1')).body.bookmark;
+    expect(await fieldOf(`/blocks?bookmark=${txBookmark}`)).to.deep.equal([400, 'bookmark']);
+    expect(await fieldOf('/transactions?from=yesterday')).to.deep.equal([400, 'from']);
+    expect(await fieldOf('/transactions?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z')).to.deep.equal([
+      400,
+      'from',
+    ]);
+    expect(await fieldOf('/transactions?validationCode=valid')).to.deep.equal([400, 'validationCode']);
+    expect(await fieldOf('/transactions?creatorMsp=City')).to.deep.equal([400, 'creatorMsp']);
+  });
+
+  it('lets only auditors and admins of channel members list blocks and transactions', async () => {
+    expect((await get('/transactions', cityAdmin)).status).to.equal(200);
+    const refused = await get('/blocks', citizen);
+    expect([refused.status, refused.body.error.code]).to.deep.equal([403, 'ROLE_NOT_ALLOWED']);
+    const outsider = await get('/transactions', gateway.token('ulla', 'UtilityMSP', 'auditor'));
+    expect(outsider.body.error.code).to.equal('NOT_A_CHANNEL_MEMBER');
   });
 
   it('shows which orderer signed a block, and that its signature verifies', async () => {

@@ -1,11 +1,21 @@
 import { z } from 'zod';
 import type { ChannelAccess } from '../auth/channel-access';
 import { chaincodeParams, channelName, channelParams } from '../chaincode-api/chaincode-call-schemas';
-import { NotFoundError } from '../errors/gateway-errors';
+import { InvalidInputError, NotFoundError } from '../errors/gateway-errors';
 import type { ApiRouter } from '../http/api-router';
 import type { LedgerConnector } from '../ledger/ledger-connector';
-import { blockSummarySchema, chainVerificationSchema, verifyQuery } from './explorer-schemas';
+import {
+  blockListQuery,
+  blockListSchema,
+  blockSummarySchema,
+  chainVerificationSchema,
+  transactionListQuery,
+  transactionListSchema,
+  verifyQuery,
+} from './explorer-schemas';
+import type { ExplorerIndexes } from './explorer-index';
 import { historyQuery, ledgerKeyOf } from './ledger-key';
+import { type ListingPosition, decodeBookmark, encodeBookmark } from './listing-bookmark';
 
 const blockParams = z.object({
   channel: channelName,
@@ -22,12 +32,59 @@ const transactionParams = z.object({
 const TAG = 'Explorer';
 const WHO = 'Role `auditor` or `admin`, of an organisation on the channel.';
 
-/** The auditor's view of a channel: blocks, transactions, key history and chain verification. */
+/**
+ * The auditor's view of a channel: paged block and transaction listings (from the explorer
+ * index), single blocks and transactions, key history and chain verification.
+ */
 export function addExplorerRoutes(
   api: ApiRouter,
-  deps: { ledger: LedgerConnector; access: ChannelAccess },
+  deps: { ledger: LedgerConnector; access: ChannelAccess; indexes: ExplorerIndexes },
 ): void {
-  const { ledger, access } = deps;
+  const { ledger, access, indexes } = deps;
+
+  api.add({
+    method: 'get',
+    path: '/channels/{channel}/blocks',
+    tag: TAG,
+    summary: 'Blocks newest first, a page at a time: number, hashes, transaction count, time',
+    description: `${WHO} Served from the gateway's explorer index of the channel.`,
+    params: channelParams,
+    query: blockListQuery,
+    success: { description: 'A page of blocks', schema: blockListSchema },
+    handler: async ({ caller, params, query }) => {
+      access.requireExplorer(caller, params.channel);
+      const before = query.bookmark ? decodeBookmark(query.bookmark, 'block').blockNumber : undefined;
+      const { index, ...heights } = await indexes.atHeight(params.channel);
+      const page = index.blockPage(query.limit, before);
+      const next = page.next === undefined ? undefined : ({ kind: 'block', blockNumber: page.next } as const);
+      return { body: { blocks: page.items, ...listingTail(heights, next) } };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/channels/{channel}/transactions',
+    tag: TAG,
+    summary: 'Transactions newest first, filtered by chaincode, function, creator, validation code, time',
+    description:
+      `${WHO} Newest first by proposal time, ties in commit order; every filter given must match. ` +
+      "Served from the gateway's explorer index of the channel.",
+    params: channelParams,
+    query: transactionListQuery,
+    success: { description: 'A page of transactions', schema: transactionListSchema },
+    handler: async ({ caller, params, query }) => {
+      access.requireExplorer(caller, params.channel);
+      const { limit, bookmark, from, to, ...equal } = query;
+      if (from !== undefined && to !== undefined && from > to) {
+        throw new InvalidInputError('from', 'must not be after to');
+      }
+      const after = bookmark ? decodeBookmark(bookmark, 'transaction') : undefined;
+      const { index, ...heights } = await indexes.atHeight(params.channel);
+      const page = index.transactionPage({ ...equal, fromMs: from, toMs: to }, limit, after);
+      const next = page.next && ({ kind: 'transaction', ...page.next } as const);
+      return { body: { transactions: page.items, ...listingTail(heights, next) } };
+    },
+  });
 
   api.add({
     method: 'get',
@@ -108,4 +165,16 @@ export function addExplorerRoutes(
       return { body: await ledger.verify(params.channel, query.signer ? { signer: query.signer } : {}) };
     },
   });
+}
+
+/** What every listing answers after its entries: the heights it covers and the next page's bookmark. */
+function listingTail(
+  heights: { indexedHeight: number; ledgerHeight: number },
+  next: ListingPosition | undefined,
+) {
+  return {
+    indexedHeight: heights.indexedHeight,
+    height: heights.ledgerHeight,
+    ...(next ? { bookmark: encodeBookmark(next) } : {}),
+  };
 }

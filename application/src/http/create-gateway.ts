@@ -16,6 +16,7 @@ import { addEventRoutes } from '../events/event-routes';
 import { EventStreams } from '../events/ledger-event-stream';
 import { DurableRecordStore } from '../idempotency/durable-records';
 import { IdempotencyStore } from '../idempotency/idempotency-store';
+import { ExplorerIndexes } from '../explorer/explorer-index';
 import { addExplorerRoutes } from '../explorer/explorer-routes';
 import type { LedgerConnector } from '../ledger/ledger-connector';
 import { GatewayMetrics } from '../observability/gateway-metrics';
@@ -46,7 +47,10 @@ export interface Gateway {
   iot: IotBridge;
   /** Closes the store of idempotent answers and transaction statuses, once no request runs. */
   closeRecords(): Promise<void>;
-  /** Ends open event streams, which would otherwise keep the HTTP server from closing. */
+  /**
+   * Ends open event streams, which would otherwise keep the HTTP server from closing, and the
+   * explorer index's block subscriptions, before the ledger closes under them.
+   */
   closeEventStreams(): void;
 }
 
@@ -91,7 +95,9 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   });
   addChaincodeRoutes(api, { invoker, ledger, access, statuses });
   addEventRoutes(api, { streams });
-  addExplorerRoutes(api, { ledger, access });
+  const explorerIndexes = new ExplorerIndexes(ledger);
+  explorerIndexes.start(channels);
+  addExplorerRoutes(api, { ledger, access, indexes: explorerIndexes });
   iot.addRoutes(api);
   addBallotBoxRoutes(api, invoker);
   const installed = new Set(
@@ -133,6 +139,9 @@ export function createGateway(deps: GatewayDependencies): Gateway {
     metrics,
     iot,
     closeRecords: () => records.close(),
-    closeEventStreams: () => streams.closeAll(),
+    closeEventStreams: () => {
+      streams.closeAll();
+      explorerIndexes.close();
+    },
   };
 }

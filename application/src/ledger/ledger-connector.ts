@@ -88,6 +88,11 @@ export interface LedgerTransaction {
   /** Fabric's validation code name, e.g. VALID, MVCC_READ_CONFLICT. */
   validationCode: string;
   chaincode?: string;
+  /** The chaincode function called (the first invocation argument). */
+  function?: string;
+  /** The MSP ID of the client that created the transaction. */
+  creatorMsp?: string;
+  /** The client's proposal time (Fabric's channel header timestamp), ISO 8601. */
   timestamp: string;
   /** The chaincode event, present only on valid transactions that emitted one. */
   event?: { chaincode: string; name: string; payload: Buffer };
@@ -97,6 +102,9 @@ export interface LedgerTransaction {
 export interface LedgerBlock {
   channel: string;
   blockNumber: number;
+  /** SHA-256 of the block header, hex: what the next block names as its previous hash. */
+  headerHash: string;
+  previousHash: string;
   transactions: LedgerTransaction[];
 }
 
@@ -109,7 +117,16 @@ export interface BlockSummary {
   dataHash: string;
   /** Every orderer signature on the block; on a SmartBFT channel, one per signing consenter. */
   ordererSignatures: OrdererSignatureSummary[];
-  transactions: Array<Omit<LedgerTransaction, 'event'> & { event?: { name: string; payload: string } }>;
+  transactions: Array<Omit<LedgerTransaction, 'event'> & { event?: ExplorerEvent }>;
+}
+
+/**
+ * A chaincode event as every gateway answer shows it, event streams included: the payload is the
+ * JSON value when the event's bytes are JSON, else a string (UTF-8 when printable, else `base64:…`).
+ */
+export interface ExplorerEvent {
+  name: string;
+  payload: unknown;
 }
 
 export interface OrdererSignatureSummary {
@@ -147,7 +164,7 @@ export interface TransactionRecord {
     writes: Array<{ key: string; isDelete: boolean; value: string }>;
     collections: Array<{ collection: string; hashedWrites: number; hashedReads: number }>;
   }>;
-  event?: { name: string; payload: string };
+  event?: ExplorerEvent;
   response?: { status: number; message: string; payload: string };
 }
 

@@ -1,8 +1,8 @@
 import {
   type CommittedBlock,
   type OrdererSignature,
-  blockHeaderHash,
-  printable,
+  blockListingOf,
+  eventPayloadOf,
   validationCodeName,
 } from '@cityledger/network';
 import type { BlockSummary, ChaincodeTransaction, LedgerBlock } from './ledger-connector';
@@ -35,29 +35,33 @@ export function transactionsOf(metadata: Record<string, unknown>): ChaincodeTran
 
 /** A committed block (decoded by the network package from a `common.Block`) as listeners see it. */
 export function ledgerBlockOf(block: CommittedBlock): LedgerBlock {
+  const listing = blockListingOf(block.block);
   return {
     channel: block.channel,
     blockNumber: block.blockNumber,
+    headerHash: listing.headerHash,
+    previousHash: listing.previousHash,
     transactions: block.transactions.map((tx) => ({
       txIndex: tx.index,
       txId: tx.txId,
       validationCode: validationCodeName(tx.code),
       ...(tx.chaincode ? { chaincode: tx.chaincode } : {}),
+      ...listing.transactions[tx.index],
       timestamp: tx.timestamp.toISOString(),
       ...(tx.event ? { event: tx.event } : {}),
     })),
   };
 }
 
-/** A committed block as the explorer shows it: header hashes, orderer signatures and printable events. */
+/** A committed block as the explorer shows it: header hashes, orderer signatures and events. */
 export function blockSummaryOf(described: CommittedBlock, signatures: OrdererSignature[]): BlockSummary {
   const header = described.block.getHeader()!;
-  const { transactions } = ledgerBlockOf(described);
+  const { transactions, headerHash, previousHash } = ledgerBlockOf(described);
   return {
     channel: described.channel,
     blockNumber: described.blockNumber,
-    headerHash: blockHeaderHash(header).toString('hex'),
-    previousHash: Buffer.from(header.getPreviousHash_asU8()).toString('hex'),
+    headerHash,
+    previousHash,
     dataHash: Buffer.from(header.getDataHash_asU8()).toString('hex'),
     ordererSignatures: signatures.map(({ mspId, orderer, consenterId, verified }) => ({
       mspId,
@@ -67,7 +71,7 @@ export function blockSummaryOf(described: CommittedBlock, signatures: OrdererSig
     })),
     transactions: transactions.map(({ event, ...tx }) => ({
       ...tx,
-      ...(event ? { event: { name: event.name, payload: printable(event.payload) } } : {}),
+      ...(event ? { event: { name: event.name, payload: eventPayloadOf(event.payload) } } : {}),
     })),
   };
 }

@@ -31,7 +31,13 @@ export {
   ordererSignatures,
 } from './orderer/block-signature';
 export { type Consenter, bftQuorum, consentersOfConfigBlock } from './orderer/consenter-set';
-export { type TransactionDetails, describeTransactionInBlock, printable } from './audit/transaction-details';
+export {
+  type TransactionDetails,
+  describeTransactionInBlock,
+  eventPayloadOf,
+  printable,
+} from './audit/transaction-details';
+export { type BlockListing, type ListedTransaction, blockListingOf } from './audit/block-listing';
 export type { HistoryEntry } from './ledger/record-codec';
 export type { Signer, IdentityDeserializer, VerifiedIdentity } from './protocol/signer';
 export type { ContractClass } from './peer/contract-chaincode';

@@ -84,7 +84,33 @@ describe('reading Fabric blocks the way the Fabric connector does', () => {
     expect(summary.ordererSignatures).to.deep.equal([
       { mspId: 'OrdererMSP', orderer: 'orderer0.orderer.test.example', verified: true },
     ]);
-    expect(summary.transactions.find((t) => t.txId === txIds[3])!.event?.payload).to.include('parcel-2');
+    expect(summary.transactions.find((t) => t.txId === txIds[3])!.event?.payload).to.deep.equal({
+      key: 'parcel-2',
+      value: 'other',
+    });
+  });
+
+  it('gives listeners what the explorer index lists: header hashes, function and creator', async () => {
+    const listed = blocks.map((b) => ledgerBlockOf(describeStoredBlock('alpha', b)));
+    for (let n = 1; n < listed.length; n++)
+      expect(listed[n]!.previousHash).to.equal(listed[n - 1]!.headerHash);
+    const signatures = await describeBlockSignatures(
+      blocks[2]!,
+      identitiesOf(network),
+      async (n) => blocks[n],
+    );
+    expect(listed[2]!.headerHash).to.equal(
+      blockSummaryOf(describeStoredBlock('alpha', blocks[2]!), signatures).headerHash,
+    );
+    const deleted = listed.flatMap((b) => b.transactions).find((t) => t.txId === txIds[2])!;
+    expect(deleted).to.include({
+      chaincode: 'assets',
+      function: 'Delete',
+      creatorMsp: 'Org1MSP',
+      validationCode: 'VALID',
+    });
+    // configtxgen's genesis block carries a config transaction: no chaincode, no function.
+    expect(listed[0]!.transactions[0]).to.not.have.any.keys('chaincode', 'function');
   });
 
   it('describes a transaction found in a block', async () => {

@@ -33,7 +33,7 @@ export interface TransactionDetails {
     writes: Array<{ key: string; isDelete: boolean; value: string }>;
     collections: Array<{ collection: string; hashedWrites: number; hashedReads: number }>;
   }>;
-  event?: { name: string; payload: string };
+  event?: { name: string; payload: unknown };
   response?: { status: number; message: string; payload: string };
 }
 
@@ -43,6 +43,21 @@ export function printable(bytes: Uint8Array): string {
   return /^[^\u0000-\u0008\u000e-\u001f\ufffd]*$/.test(text)
     ? text
     : `base64:${Buffer.from(bytes).toString('base64')}`;
+}
+
+/**
+ * A chaincode event's payload as every gateway answer shows it (event streams, blocks,
+ * transactions): the JSON value when the bytes are JSON, which is what CityLedger's contracts
+ * emit, else the `printable` string.
+ */
+export function eventPayloadOf(bytes: Uint8Array): unknown {
+  const text = printable(bytes);
+  if (text.startsWith('base64:')) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function summarize(serialized: Uint8Array): IdentitySummary {
@@ -128,7 +143,7 @@ export function describeTransactionInBlock(
     }
     // As with event delivery, only a valid transaction's event counts.
     const event = validationCode === TxValidationCode.VALID ? chaincodeEventOf(endorsed.action) : undefined;
-    if (event) details.event = { name: event.name, payload: printable(event.payload) };
+    if (event) details.event = { name: event.name, payload: eventPayloadOf(event.payload) };
   }
   return details;
 }
