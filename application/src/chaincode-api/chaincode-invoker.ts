@@ -107,7 +107,7 @@ export class ChaincodeInvoker {
         onEndorsed: (txId) => {
           if (firstTxId !== undefined) return;
           firstTxId = txId;
-          this.statuses.follow(call.channel, txId, committed);
+          void this.statuses.follow(call.channel, txId, committed);
           resolve(txId);
         },
       });

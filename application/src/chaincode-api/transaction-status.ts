@@ -74,29 +74,38 @@ export class TransactionStatusBook {
     private readonly ledger: LedgerConnector,
   ) {}
 
-  /** Follows a submission from its first endorsement; `committed` settles when the ledger answers. */
-  follow(channel: string, txId: string, committed: Promise<{ txId: string; blockNumber: number }>): void {
+  /**
+   * Follows a submission from its first endorsement; `committed` settles when the ledger answers.
+   * Resolves once the final status is recorded (it never rejects).
+   */
+  follow(
+    channel: string,
+    txId: string,
+    committed: Promise<{ txId: string; blockNumber: number }>,
+  ): Promise<void> {
     const key = recordKey(channel, txId);
     this.inProgress.set(key, { txId, channel, status: 'pending' });
-    committed
-      .then(
-        (tx): TransactionStatus => ({
-          txId,
-          channel,
-          status: 'committed',
-          blockNumber: tx.blockNumber,
-          validationCode: 'VALID',
-          ...(tx.txId !== txId ? { committedTxId: tx.txId } : {}),
-        }),
-        (error: unknown) => finalStatusOf(channel, txId, error),
-      )
-      .then(async (status) => {
-        this.inProgress.set(key, status);
-        await this.records.put(key, status);
-        this.inProgress.delete(key);
-      })
-      // The final status stays in memory when the disk refuses it; the ledger answers after a restart.
-      .catch(() => undefined);
+    return (
+      committed
+        .then(
+          (tx): TransactionStatus => ({
+            txId,
+            channel,
+            status: 'committed',
+            blockNumber: tx.blockNumber,
+            validationCode: 'VALID',
+            ...(tx.txId !== txId ? { committedTxId: tx.txId } : {}),
+          }),
+          (error: unknown) => finalStatusOf(channel, txId, error),
+        )
+        .then(async (status) => {
+          this.inProgress.set(key, status);
+          await this.records.put(key, status);
+          this.inProgress.delete(key);
+        })
+        // The final status stays in memory when the disk refuses it; the ledger answers after a restart.
+        .catch(() => undefined)
+    );
   }
 
   /** The transaction's status, or undefined when neither this gateway nor the ledger knows it. */

@@ -69,4 +69,20 @@ describe('embedded connector: refusals that protect private data', () => {
     });
     expect(committed.blockNumber).to.be.a('number');
   });
+
+  it('names the transaction id once it is endorsed, before the commit', async () => {
+    const endorsed: Array<{ txId: string; height: number }> = [];
+    const heightBefore = await connector.height('alpha');
+    const submission = connector.submit(
+      tester,
+      { channel: 'alpha', chaincode: 'assets', function: 'Put', args: ['early-id', 'v'] },
+      {
+        onEndorsed: (txId) =>
+          void connector.height('alpha').then((height) => endorsed.push({ txId, height })),
+      },
+    );
+    const committed = await submission;
+    expect(endorsed).to.deep.equal([{ txId: committed.txId, height: heightBefore }]);
+    expect(committed.blockNumber).to.equal(heightBefore);
+  });
 });
