@@ -13,6 +13,16 @@ export interface LedgerCall {
 }
 
 /**
+ * How an operation answers a chaincode record whose REST form differs from the ledger's (a GeoJSON
+ * polygon the ledger keeps as canonical JSON text), and the schema of that answer for the
+ * OpenAPI document. Without one, the record is answered as the chaincode returned it.
+ */
+export interface RecordAnswer {
+  schema: z.ZodType;
+  from(record: unknown): unknown;
+}
+
+/**
  * A REST resource operation backed by one chaincode transaction: validated by its zod schemas,
  * turned into a chaincode call, answered with the chaincode's record. Writes also answer the
  * `X-Transaction-Id` and `X-Block-Number` headers (the block to resume an event stream from).
@@ -51,6 +61,7 @@ export interface LedgerResourceOperation<P extends AnyObject, Q extends AnyObjec
   }): LedgerCall | Promise<LedgerCall>;
   /** The URL of a created resource, for the `Location` header. */
   location?(record: unknown, input: { params: z.infer<P>; body: z.infer<B> }): string;
+  answer?: RecordAnswer;
 }
 
 /** A read that combines several queries of the chaincode (e.g. a record and its subject's state). */
@@ -99,6 +110,7 @@ export class LedgerResources {
         status: operation.status ?? 200,
         description:
           operation.mode === 'submit' ? 'Committed; the record as the chaincode returned it' : 'The record',
+        ...(operation.answer ? { schema: operation.answer.schema } : {}),
       },
       respondsAsync: operation.mode === 'submit',
       handler: async ({ caller, params, query, body, req }) => {
@@ -116,8 +128,9 @@ export class LedgerResources {
           chaincode,
           ...(await operation.call({ params, query, body, clientIdentityId, prepared })),
         };
+        const answered = (record: unknown) => (operation.answer ? operation.answer.from(record) : record);
         if (operation.mode === 'evaluate') {
-          return { body: parseChaincodeResult(await invoker.evaluate(caller, call)) };
+          return { body: answered(parseChaincodeResult(await invoker.evaluate(caller, call))) };
         }
         // `prepare`'s transaction stays synchronous: `call` needs its record.
         if (prefersRespondAsync(req)) return acceptedAnswer(channel, await invoker.submitAsync(caller, call));
@@ -128,7 +141,7 @@ export class LedgerResources {
           'X-Block-Number': String(committed.blockNumber),
         };
         if (operation.location) headers.Location = `/api/v1${operation.location(record, { params, body })}`;
-        return { status: operation.status ?? 200, body: record, headers };
+        return { status: operation.status ?? 200, body: answered(record), headers };
       },
     });
   }

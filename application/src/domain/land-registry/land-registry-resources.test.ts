@@ -3,13 +3,14 @@ import { expect } from 'chai';
 import { type TestGateway, personalDataOf, startTestGateway, uniqueId } from '../../testing/test-gateway';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const square = (x: number) => ({
+/** A lot `width` degrees wide and 0.001 high, its west side at longitude `x`. */
+const lot = (x: number, width = 0.001) => ({
   type: 'Polygon',
   coordinates: [
     [
       [x, 50.85],
-      [x + 0.001, 50.85],
-      [x + 0.001, 50.851],
+      [x + width, 50.85],
+      [x + width, 50.851],
       [x, 50.851],
       [x, 50.85],
     ],
@@ -48,7 +49,7 @@ describe('land-registry REST resources', () => {
       token: registrar,
       body: {
         parcelId,
-        location: { geometry: square(x) },
+        location: { geometry: lot(x) },
         areaM2: 1000,
         landUse: 'residential',
         zoning: 'R2',
@@ -204,7 +205,7 @@ describe('land-registry REST resources', () => {
       token: registrar,
       body: {
         parcelId: 'P-x',
-        location: { geometry: square(4.4) },
+        location: { geometry: lot(4.4) },
         areaM2: 10,
         landUse: 'residential',
         owners: [{ did: did('a'), shares: 0 }],
@@ -217,7 +218,7 @@ describe('land-registry REST resources', () => {
       token: registrar,
       body: {
         parcelId: 'P-x',
-        location: { geometry: square(4.4) },
+        location: { geometry: lot(4.4) },
         areaM2: 10,
         landUse: 'castle',
         owners: [{ did: did('a'), shares: 10000 }],
@@ -230,6 +231,78 @@ describe('land-registry REST resources', () => {
       body: {},
     });
     expect([rejection.status, rejection.body.error.field]).to.deep.equal([400, 'reason']);
+  });
+
+  it('answers the polygon as the GeoJSON object it was sent as, in every answer that carries a parcel', async () => {
+    const alice = await resident('alice');
+    const x = 4.38;
+    const { parcelId, answer } = await registerParcel(alice.did, x);
+    const geometryOf = (parcel: { location: { geometry?: unknown } }) => parcel.location.geometry;
+    expect(geometryOf(answer.body)).to.deep.equal(lot(x));
+    const read = await gateway.request('GET', `${civic}/parcels/${parcelId}`, { token: registrar });
+    expect(geometryOf(read.body)).to.deep.equal(lot(x));
+    const listed = await gateway.request('GET', `${civic}/parcels?owner=${alice.did}`, { token: registrar });
+    expect(listed.body.records.map((h: { parcel: object }) => geometryOf(h.parcel as never))).to.deep.equal([
+      lot(x),
+    ]);
+    const rezoned = await gateway.request('PUT', `${civic}/parcels/${parcelId}/land-use`, {
+      token: registrar,
+      body: { landUse: 'commercial', zoning: 'C1', documentHash: sha256(`rezoning of ${parcelId}`) },
+    });
+    expect(geometryOf(rezoned.body)).to.deep.equal(lot(x));
+
+    const [west, east] = [uniqueId('P'), uniqueId('P')];
+    const split = await gateway.request('POST', `${civic}/parcels/${parcelId}/subdivision`, {
+      token: registrar,
+      body: {
+        children: [
+          { parcelId: west, areaM2: 500, location: { geometry: lot(x, 0.0005) } },
+          { parcelId: east, areaM2: 500, location: { geometry: lot(x + 0.0005, 0.0005) } },
+        ],
+        documentHash: sha256(`survey of ${parcelId}`),
+      },
+    });
+    expect(split.status).to.equal(201);
+    expect(split.body.map(geometryOf)).to.deep.equal([lot(x, 0.0005), lot(x + 0.0005, 0.0005)]);
+    const mergedId = uniqueId('P');
+    const merged = await gateway.request('POST', `${civic}/parcel-merges`, {
+      token: registrar,
+      body: {
+        parcelId: mergedId,
+        parentIds: [west, east],
+        location: { geometry: lot(x) },
+        landUse: 'commercial',
+        documentHash: sha256(`merge of ${parcelId}`),
+      },
+    });
+    expect(merged.status).to.equal(201);
+    expect(geometryOf(merged.body)).to.deep.equal(lot(x));
+    const provenance = await gateway.request('GET', `${civic}/parcels/${mergedId}/provenance`, {
+      token: registrar,
+    });
+    const parcels = provenance.body.filter((e: { recordType: string }) => e.recordType === 'parcel');
+    expect(parcels.length).to.be.greaterThan(3);
+    for (const entry of parcels)
+      expect(geometryOf(entry.parcel)).to.be.an('object').with.property('type', 'Polygon');
+
+    const openApi = await gateway.request('GET', '/openapi.json');
+    const schemaOf = (path: string, method: string, status: string) =>
+      openApi.body.paths[`/api/v1/channels/{channel}${path}`][method].responses[status].content[
+        'application/json'
+      ].schema;
+    const parcelSchemas = [
+      schemaOf('/parcels/{parcelId}', 'get', '200'),
+      schemaOf('/parcels', 'post', '201'),
+      schemaOf('/parcels', 'get', '200').properties.records.items.properties.parcel,
+      schemaOf('/parcels/{parcelId}/provenance', 'get', '200').items.properties.parcel,
+      schemaOf('/parcels/{parcelId}/subdivision', 'post', '201').items,
+    ];
+    for (const schema of parcelSchemas) {
+      expect(schema.properties.location.properties.geometry).to.deep.include({ type: 'object' });
+      expect(schema.properties.location.properties.geometry.properties.type).to.deep.include({
+        const: 'Polygon',
+      });
+    }
   });
 
   it('answers 404 for an unknown parcel, transfer or document', async () => {

@@ -18,6 +18,7 @@ import {
   transferParams,
   withdrawalBody,
 } from './land-registry-schemas';
+import { parcelAnswers } from './parcel-answers';
 
 const REGISTRAR = 'CityMSP `registrar`.';
 const PARTY = 'A user whose token carries the `did` of';
@@ -49,6 +50,7 @@ export const landRegistryResources: DomainModule = {
         ],
       }),
       location: (_record, { params, body }) => `/channels/${params.channel}/parcels/${body.parcelId}`,
+      answer: parcelAnswers.parcel,
     });
 
     resources.add({
@@ -59,19 +61,21 @@ export const landRegistryResources: DomainModule = {
       query: pageQuery.extend({ owner: did }),
       mode: 'evaluate',
       call: ({ query }) => ({ function: 'ListParcelsOfOwner', args: [query.owner, ...pageArgs(query)] }),
+      answer: parcelAnswers.holdings,
     });
 
     const parcelReads = [
-      ['', 'GetParcel', 'A parcel: location, area, land use, lineage, status'],
-      ['/title', 'GetTitle', 'The parcel’s title: owners and shares'],
+      ['', 'GetParcel', 'A parcel: location, area, land use, lineage, status', parcelAnswers.parcel],
+      ['/title', 'GetTitle', 'The parcel’s title: owners and shares', undefined],
       [
         '/provenance',
         'GetProvenance',
         'Every version of the parcel, its titles and encumbrances, through its ancestors',
+        parcelAnswers.provenance,
       ],
-      ['/open-transfer', 'GetOpenTransfer', 'The parcel’s open transfer (404 when none)'],
+      ['/open-transfer', 'GetOpenTransfer', 'The parcel’s open transfer (404 when none)', undefined],
     ] as const;
-    for (const [suffix, fn, summary] of parcelReads) {
+    for (const [suffix, fn, summary, answer] of parcelReads) {
       resources.add({
         method: 'get',
         path: `/channels/{channel}/parcels/{parcelId}${suffix}`,
@@ -79,6 +83,7 @@ export const landRegistryResources: DomainModule = {
         params: parcelParams,
         mode: 'evaluate',
         call: ({ params }) => ({ function: fn, args: [params.parcelId] }),
+        ...(answer ? { answer } : {}),
       });
     }
 
@@ -109,6 +114,7 @@ export const landRegistryResources: DomainModule = {
         function: 'ChangeLandUse',
         args: [params.parcelId, body.landUse, body.zoning ?? '', body.documentHash],
       }),
+      answer: parcelAnswers.parcel,
     });
 
     resources.add({
@@ -163,6 +169,7 @@ export const landRegistryResources: DomainModule = {
         function: 'SubdivideParcel',
         args: [params.parcelId, JSON.stringify(body.children), body.documentHash],
       }),
+      answer: parcelAnswers.parcels,
     });
 
     resources.add({
@@ -186,6 +193,7 @@ export const landRegistryResources: DomainModule = {
         ],
       }),
       location: (_record, { params, body }) => `/channels/${params.channel}/parcels/${body.parcelId}`,
+      answer: parcelAnswers.parcel,
     });
 
     resources.add({

@@ -20,16 +20,14 @@ export const documentParams = z.object({ channel: channelName, documentHash: sha
 
 const position = z.tuple([z.number(), z.number()]).meta({ description: '[longitude, latitude], WGS 84' });
 
+/** A GeoJSON Polygon (RFC 7946): an outer ring and its holes, each closed (last position = first). */
+export const polygon = z
+  .object({ type: z.literal('Polygon'), coordinates: z.array(z.array(position).min(4)).min(1).max(50) })
+  .strict();
+
 /** Either the polygon itself (it goes on the ledger, hashed) or only its hash and a survey reference. */
 export const parcelLocation = z.union([
-  z
-    .object({
-      geometry: z
-        .object({ type: z.literal('Polygon'), coordinates: z.array(z.array(position).min(4)).min(1).max(50) })
-        .strict(),
-      geometryRef: z.string().max(256).optional(),
-    })
-    .strict(),
+  z.object({ geometry: polygon, geometryRef: z.string().max(256).optional() }).strict(),
   z.object({ geometryHash: sha256Hex, geometryRef: z.string().min(1).max(256) }).strict(),
 ]);
 
