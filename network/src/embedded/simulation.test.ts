@@ -107,7 +107,7 @@ describe('embedded network: simulation semantics', () => {
   it('records the chaincode event with the transaction', async () => {
     const { txId } = await submit('Put', ['evented', 'v']);
     const tx = await network.getTransaction('alpha', txId);
-    expect(tx?.event).to.deep.equal({ name: 'Put', payload: JSON.stringify({ key: 'evented', value: 'v' }) });
+    expect(tx?.event).to.deep.equal({ name: 'Put', payload: { key: 'evented', value: 'v' } });
   });
 
   it('exposes the hash of private data to every channel member', async () => {
