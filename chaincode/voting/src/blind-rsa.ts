@@ -5,9 +5,14 @@
  * channel would see it). Blinding, signing and unblinding happen off-chain; the helpers for them
  * live in `voting-token.ts` and use the same encoding defined here.
  *
- * Why FDH rather than RSA-PSS (RFC 9474): the signed message must be recomputable by every
- * endorser from public data alone, and FDH is deterministic; its security under blinding is the
- * classic one-more-RSA-inversion argument.
+ * Hand-written, and not RFC 9474 (RSABSSA). The RSA core is the RFC's — blinding z = m·r^e,
+ * the raw private-key operation, unblinding s = z·r⁻¹, the check s^e ≡ m — and is tested byte for
+ * byte against its Appendix A vectors (`blind-rsa.rfc9474.test.ts`). The message encoding is not:
+ * `tokenMessage` is a full-domain hash where RFC 9474 uses EMSA-PSS (the RFC rates FDH as secure
+ * as PSS, in "Alternative RSA Encoding Functions"). Changing the encoding changes what every
+ * issued token signature means, so it is a ballot-protocol decision, not a library swap; it would
+ * need no library in the contract either, since `crypto.verify` with RSA-PSS padding checks an
+ * RFC 9474 signature. What remains here is small, deterministic arithmetic on public values.
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { InvalidArgumentError } from '@cityledger/chaincode-common';
@@ -29,6 +34,10 @@ export interface RsaPublicKey {
   pem: string;
 }
 
+/**
+ * Square-and-multiply, in variable time: safe with public exponents (verifying, blinding), but its
+ * timing depends on the exponent's bits, so a private exponent passed here can leak.
+ */
 export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
   if (modulus === 1n) return 0n;
   let result = 1n;
