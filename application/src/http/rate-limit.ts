@@ -1,3 +1,10 @@
+/**
+ * Hand-written rather than express-rate-limit, which is not a dependency (nor installed): this is
+ * a token bucket (bursts, then a steady refill), where express-rate-limit counts fixed windows,
+ * and a refusal goes to `next()` as a TooManyRequestsError, so the 429 body and Retry-After come
+ * from the one error mapping like every other error; express-rate-limit answers the request
+ * itself unless given a custom handler.
+ */
 import type { RequestHandler } from 'express';
 import { TooManyRequestsError } from '../errors/gateway-errors';
 

@@ -1,3 +1,12 @@
+/**
+ * Hand-written rather than lru-cache: lru-cache is only in node_modules as a dependency of mqtt
+ * and mocha, not declared by this package, so its version is not ours to rely on. What the bridge
+ * needs is not eviction but one read in flight per key, absent ids remembered for a while, failed
+ * reads forgotten and invalidation that outdates a read still in flight, on the injected clock.
+ * Nothing is evicted by size: `records` holds at most the ledger's devices and feeds, but an
+ * absent id stays in `absentSince` until it is asked for again or invalidated, so a stream of
+ * never-repeated unknown ids grows it; a bound (lru-cache's `max`, or a sweep) would be the fix.
+ */
 import type { Caller } from '../auth/caller';
 import { NotFoundError } from '../errors/gateway-errors';
 import type { ChaincodeCall, LedgerConnector } from '../ledger/ledger-connector';

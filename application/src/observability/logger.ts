@@ -1,3 +1,10 @@
+/**
+ * Hand-written rather than pino: pino is not a dependency of this package (nor installed), and
+ * the gateway needs only this file: one JSON line per entry with `time`, `level`, `msg` and the
+ * caller's fields, written to an injectable sink. pino would earn its place with child loggers,
+ * redaction or asynchronous transports, none of which is used; and its default line (numeric
+ * levels, epoch-millisecond `time`) differs from the format docs/operations.md documents.
+ */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
