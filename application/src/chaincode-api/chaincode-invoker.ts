@@ -103,17 +103,20 @@ export class ChaincodeInvoker {
   submitAsync(caller: Caller, call: ChaincodeCall): Promise<string> {
     return new Promise((resolve, reject) => {
       let firstTxId: string | undefined;
-      const committed = this.submit(caller, call, {
-        onEndorsed: (txId) => {
-          if (firstTxId !== undefined) return;
-          firstTxId = txId;
-          void this.statuses.follow(call.channel, txId, committed);
-          resolve(txId);
+      const accept = (txId: string) => {
+        if (firstTxId !== undefined) return;
+        firstTxId = txId;
+        void this.statuses.follow(call.channel, txId, committed);
+        resolve(txId);
+      };
+      const committed = this.submit(caller, call, { onEndorsed: accept });
+      committed.then(
+        // A connector (or a wrapper of one) that never named the id early is answered at the commit.
+        (tx) => accept(tx.txId),
+        (error: unknown) => {
+          if (firstTxId === undefined) reject(error);
         },
-      });
-      committed.catch((error: unknown) => {
-        if (firstTxId === undefined) reject(error);
-      });
+      );
     });
   }
 
