@@ -14,6 +14,7 @@ import {
   transactionRequestSchema,
 } from './chaincode-call-schemas';
 import { type ChaincodeInvoker, parseChaincodeResult } from './chaincode-invoker';
+import type { PageBookmarks } from './page-bookmarks';
 import { type TransactionStatusBook, transactionStatusSchema } from './transaction-status';
 
 const transactionParams = z.object({
@@ -29,9 +30,10 @@ export function addChaincodeRoutes(
     ledger: LedgerConnector;
     access: ChannelAccess;
     statuses: TransactionStatusBook;
+    bookmarks: PageBookmarks;
   },
 ): void {
-  const { invoker, ledger, access, statuses } = deps;
+  const { invoker, ledger, access, statuses, bookmarks } = deps;
 
   api.add({
     method: 'get',
@@ -121,17 +123,22 @@ export function addChaincodeRoutes(
     path: '/channels/{channel}/chaincodes/{chaincode}/queries',
     tag: 'Chaincodes',
     summary: 'Evaluate a query on a peer; nothing is written',
+    description:
+      'A paginated query answers `{records, bookmark, …}`: pass `bookmark` back as the `bookmark` argument for ' +
+      'the next page, with the same other arguments. It is opaque and sealed for that list; an altered or ' +
+      'foreign one answers 400 naming `bookmark`.',
     params: chaincodeParams,
     body: queryRequestSchema,
     success: { description: 'The query result', schema: queryResponseSchema },
     handler: async ({ caller, params, body }) => {
-      const result = await invoker.evaluate(caller, {
+      const call = bookmarks.open({
         channel: params.channel,
         chaincode: params.chaincode,
         function: body.function,
         args: body.args,
       });
-      return { body: { result: parseChaincodeResult(result) } };
+      const result = await invoker.evaluate(caller, call);
+      return { body: { result: bookmarks.seal(call, parseChaincodeResult(result)) } };
     },
   });
 }

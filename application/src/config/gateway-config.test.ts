@@ -29,6 +29,17 @@ describe('gateway configuration', () => {
     expect(text).to.match(/^BODY_LIMIT="1gb": must be a size/m);
   });
 
+  it('takes a page bookmark secret of at least 32 characters, and none by default', () => {
+    expect(loadGatewayConfig({}).http.bookmarkSecret).to.equal(undefined);
+    expect(loadGatewayConfig({ BOOKMARK_SECRET: 'b'.repeat(32) }).http.bookmarkSecret).to.equal(
+      'b'.repeat(32),
+    );
+    expect(() => loadGatewayConfig({ BOOKMARK_SECRET: 'short' })).to.throw(
+      ConfigError,
+      /BOOKMARK_SECRET="short": must be at least 32 characters/,
+    );
+  });
+
   it('refuses two ways of verifying tokens at once', () => {
     expect(() =>
       loadGatewayConfig({ JWT_SECRET: 'x'.repeat(32), JWT_PUBLIC_KEY_FILE: '/keys/jwt.pem' }),

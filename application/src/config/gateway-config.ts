@@ -38,6 +38,11 @@ export interface GatewayConfig {
     listenBacklog: number;
     /** How long the answer to an `Idempotency-Key` and an async transaction's status are kept. */
     idempotencyRetentionMs: number;
+    /**
+     * What page bookmarks are sealed with; gateways behind one load balancer need the same.
+     * Undefined: a secret generated once into the data directory.
+     */
+    bookmarkSecret?: string;
   };
   submissions: {
     maxRetries: number;
@@ -94,6 +99,9 @@ const environmentSchema = z.object({
     z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
   ),
   JWT_PUBLIC_KEY_FILE: optionalText,
+  BOOKMARK_SECRET: optionalText.pipe(
+    z.string().min(32, 'must be at least 32 characters (256 bits)').optional(),
+  ),
   JWT_PRIVATE_KEY_FILE: optionalText,
   JWT_ALGORITHM: optionalText.pipe(z.enum(JWT_ALGORITHMS).optional()),
   JWT_ISSUER: optionalText,
@@ -188,6 +196,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       listenBacklog: e.LISTEN_BACKLOG,
       idempotencyRetentionMs: e.IDEMPOTENCY_RETENTION_HOURS * 60 * 60 * 1000,
+      ...(e.BOOKMARK_SECRET ? { bookmarkSecret: e.BOOKMARK_SECRET } : {}),
     },
     submissions: {
       maxRetries: e.SUBMIT_MAX_RETRIES,

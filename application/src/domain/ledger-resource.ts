@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { acceptedAnswer, prefersRespondAsync } from '../chaincode-api/async-submit';
 import { type ChaincodeInvoker, parseChaincodeResult } from '../chaincode-api/chaincode-invoker';
+import type { PageBookmarks } from '../chaincode-api/page-bookmarks';
 import type { ApiRouter } from '../http/api-router';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -95,6 +96,7 @@ export class LedgerResources {
   constructor(
     private readonly api: ApiRouter,
     private readonly invoker: ChaincodeInvoker,
+    private readonly bookmarks: PageBookmarks,
     private readonly chaincode: string,
     private readonly tag: string,
   ) {}
@@ -102,7 +104,7 @@ export class LedgerResources {
   add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
     operation: LedgerResourceOperation<P, Q, B>,
   ): void {
-    const { chaincode, invoker } = this;
+    const { chaincode, invoker, bookmarks } = this;
     this.api.add({
       ...this.documentation(operation),
       body: operation.body,
@@ -130,7 +132,9 @@ export class LedgerResources {
         };
         const answered = (record: unknown) => (operation.answer ? operation.answer.from(record) : record);
         if (operation.mode === 'evaluate') {
-          return { body: answered(parseChaincodeResult(await invoker.evaluate(caller, call))) };
+          const paged = bookmarks.open(call);
+          const page = bookmarks.seal(paged, parseChaincodeResult(await invoker.evaluate(caller, paged)));
+          return { body: answered(page) };
         }
         // `prepare`'s transaction stays synchronous: `call` needs its record.
         if (prefersRespondAsync(req)) return acceptedAnswer(channel, await invoker.submitAsync(caller, call));
@@ -183,9 +187,13 @@ export const pageQuery = z.object({
     .meta({ description: '1–200, default 50' }),
   bookmark: z
     .string()
-    .max(1024)
+    .max(2048)
     .optional()
-    .meta({ description: 'From the previous page; empty for the first' }),
+    .meta({
+      description:
+        'From the previous page, as it came (opaque, sealed for this list: an altered or foreign one is a 400); ' +
+        'empty for the first',
+    }),
 });
 
 export function pageArgs(query: z.infer<typeof pageQuery>): string[] {

@@ -7,6 +7,7 @@ import type { JwtKeys } from '../auth/jwt-keys';
 import { createTokenVerifier } from '../auth/token-verifier';
 import { ChaincodeInvoker } from '../chaincode-api/chaincode-invoker';
 import { addChaincodeRoutes } from '../chaincode-api/chaincode-routes';
+import { PageBookmarks, bookmarkKey } from '../chaincode-api/page-bookmarks';
 import { TransactionStatusBook } from '../chaincode-api/transaction-status';
 import type { GatewayConfig } from '../config/gateway-config';
 import { DOMAIN_MODULES } from '../domain/domain-modules';
@@ -71,6 +72,10 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   });
   const statuses = new TransactionStatusBook(records.records('transaction-status'), ledger);
   const invoker = new ChaincodeInvoker(ledger, access, metrics, statuses);
+  const bookmarks = new PageBookmarks(
+    bookmarkKey({ secret: config.http.bookmarkSecret, dataDir: config.dataDir }),
+    (channel) => ledger.chaincodes(channel),
+  );
   const streams = new EventStreams(ledger, config.http.sseKeepAliveMs, (channel, delta) =>
     metrics.eventStreams.inc({ channel }, delta),
   );
@@ -93,7 +98,7 @@ export function createGateway(deps: GatewayDependencies): Gateway {
     bodyLimitBytes: config.http.bodyLimitBytes,
     idempotency: new IdempotencyStore(records.records('idempotency')),
   });
-  addChaincodeRoutes(api, { invoker, ledger, access, statuses });
+  addChaincodeRoutes(api, { invoker, ledger, access, statuses, bookmarks });
   addEventRoutes(api, { streams });
   const explorerIndexes = new ExplorerIndexes(ledger);
   explorerIndexes.start(channels);
@@ -110,7 +115,7 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   );
   for (const module of DOMAIN_MODULES) {
     if (installed.has(module.chaincode)) {
-      module.register(new LedgerResources(api, invoker, module.chaincode, module.tag));
+      module.register(new LedgerResources(api, invoker, bookmarks, module.chaincode, module.tag));
     }
   }
 
