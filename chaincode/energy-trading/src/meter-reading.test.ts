@@ -88,6 +88,19 @@ describe('meter readings', () => {
     expect(verifyReadingSignature(claim(), otherKey.toString())).to.equal(false);
   });
 
+  it('takes the timestamp in any RFC 3339 UTC spelling the bridge takes, verifying it as the meter signed it', () => {
+    for (const timestamp of [
+      '2025-01-01t10:15:00z',
+      '2025-01-01T10:15:00.0004567891Z',
+      '2025-01-01T10:15:00+00:00',
+    ]) {
+      const reading = claim({ ...base, timestamp });
+      expect(reading.timestamp, timestamp).to.equal('2025-01-01T10:15:00.000Z');
+      expect(reading.signedPayload).to.include(`"timestamp":"${timestamp}"`);
+      expect(verifyReadingSignature(reading, pem), timestamp).to.equal(true);
+    }
+  });
+
   it('refuses malformed fields by name', () => {
     const fails = (changes: Record<string, unknown>) =>
       error(() => parseMeterReading('r', { ...signed(base), ...changes }, 'energy'));
