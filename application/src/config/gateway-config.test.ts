@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { resolveJwtKeys } from '../auth/jwt-keys';
+import { MAX_RETRY_AFTER_MS } from '../ledger/submission-limiter';
 import { ConfigError, loadGatewayConfig } from './gateway-config';
 
 describe('gateway configuration', () => {
@@ -12,12 +13,21 @@ describe('gateway configuration', () => {
     expect(config.dataDir).to.equal('/srv/app/.cityledger');
     expect(config.http.bodyLimitBytes).to.equal(1024 * 1024);
     expect(config.jwt.secret).to.equal(undefined);
+    expect(config.http.frontDoor).to.equal('thread');
+    // A client told to come back later finds its connection still open.
+    expect(config.http.keepAliveTimeoutMs).to.be.greaterThan(MAX_RETRY_AFTER_MS);
   });
 
   it('lists every bad variable with what it must be', () => {
     let error: ConfigError | undefined;
     try {
-      loadGatewayConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', JWT_SECRET: 'short', BODY_LIMIT: '1gb' });
+      loadGatewayConfig({
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        JWT_SECRET: 'short',
+        BODY_LIMIT: '1gb',
+        HTTP_FRONT_DOOR: 'process',
+      });
     } catch (e) {
       error = e as ConfigError;
     }
@@ -27,6 +37,7 @@ describe('gateway configuration', () => {
     expect(text).to.match(/^LOG_LEVEL="loud": /m);
     expect(text).to.match(/^JWT_SECRET="short": must be at least 32 characters/m);
     expect(text).to.match(/^BODY_LIMIT="1gb": must be a size/m);
+    expect(text).to.match(/^HTTP_FRONT_DOOR="process": must be thread or off/m);
   });
 
   it('takes a page bookmark secret of at least 32 characters, and none by default', () => {

@@ -43,6 +43,18 @@ export interface GatewayConfig {
      * Undefined: a secret generated once into the data directory.
      */
     bookmarkSecret?: string;
+    /**
+     * How long an idle client connection stays open. Longer than the longest Retry-After (60 s), so
+     * a refused client that comes back when told finds its connection still open.
+     */
+    keepAliveTimeoutMs: number;
+    /**
+     * `thread`: clients connect to a thread of its own that relays requests to the gateway over at
+     * most `gatewayConnections` kept-alive connections (server/front-door.ts). `off`: clients
+     * connect to the gateway's event loop directly.
+     */
+    frontDoor: 'thread' | 'off';
+    gatewayConnections: number;
   };
   submissions: {
     maxRetries: number;
@@ -125,6 +137,9 @@ const environmentSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(0, 300_000).default(10_000),
   LISTEN_BACKLOG: integer(1, 65_535).default(4096),
   IDEMPOTENCY_RETENTION_HOURS: integer(1, 24 * 30).default(24),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1000, 600_000).default(65_000),
+  HTTP_FRONT_DOOR: z.enum(['thread', 'off'], 'must be thread or off').default('thread'),
+  HTTP_GATEWAY_CONNECTIONS: integer(1, 10_000).default(256),
   SUBMIT_MAX_RETRIES: integer(0, 20).default(5),
   SUBMIT_RETRY_BASE_MS: integer(1, 10_000).default(50),
   SUBMIT_RETRY_MAX_MS: integer(1, 60_000).default(2000),
@@ -197,6 +212,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
       listenBacklog: e.LISTEN_BACKLOG,
       idempotencyRetentionMs: e.IDEMPOTENCY_RETENTION_HOURS * 60 * 60 * 1000,
       ...(e.BOOKMARK_SECRET ? { bookmarkSecret: e.BOOKMARK_SECRET } : {}),
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      frontDoor: e.HTTP_FRONT_DOOR,
+      gatewayConnections: e.HTTP_GATEWAY_CONNECTIONS,
     },
     submissions: {
       maxRetries: e.SUBMIT_MAX_RETRIES,

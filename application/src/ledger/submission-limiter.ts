@@ -26,7 +26,7 @@ const RATE_TIME_CONSTANT_MS = 3_000;
  */
 const RETURN_OVERBOOKING = 2;
 /** Return times are handed out no further ahead than this, whatever the crowd. */
-const MAX_RETRY_AFTER_MS = 60_000;
+export const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
  * Completions per second, as an exponentially weighted moving average over wall time: idle time

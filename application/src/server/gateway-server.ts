@@ -10,6 +10,7 @@ import { EmbeddedLedgerConnector } from '../ledger/embedded-connector';
 import { installedChaincodes } from '../ledger/installed-chaincodes';
 import type { LedgerConnector } from '../ledger/ledger-connector';
 import type { Logger } from '../observability/logger';
+import { type FrontDoor, openFrontDoor, privateSocketPath } from './front-door';
 
 export interface RunningGateway {
   /** e.g. http://127.0.0.1:3000 */
@@ -66,29 +67,59 @@ export async function startGatewayServer(options: {
   const ledger = await startLedger(config, consortium, logger, options.chaincodes);
   let gateway: Gateway | undefined;
   let server: Server;
+  let frontDoor: FrontDoor | undefined;
+  const { http } = config;
   try {
     gateway = createGateway({ config, consortium, ledger, jwtKeys, logger });
     await gateway.iot.start();
-    server = gateway.app.listen(config.port, config.host, config.http.listenBacklog);
-    answerOversizedRequests(server);
-    await once(server, 'listening');
+    if (http.frontDoor === 'thread') {
+      const upstreamSocket = privateSocketPath();
+      // Only the front door connects here; it appends the client's address as the one hop to trust.
+      gateway.app.set('trust proxy', 1);
+      server = gateway.app.listen(upstreamSocket);
+      // The front door's pooled connections are reused indefinitely; a timeout would race its reuse.
+      server.keepAliveTimeout = 0;
+      answerOversizedRequests(server);
+      await once(server, 'listening');
+      frontDoor = await openFrontDoor({
+        host: config.host,
+        port: config.port,
+        backlog: http.listenBacklog,
+        keepAliveTimeoutMs: http.keepAliveTimeoutMs,
+        upstreamSocket,
+        upstreamConnections: http.gatewayConnections,
+      });
+    } else {
+      server = gateway.app.listen(config.port, config.host, http.listenBacklog);
+      server.keepAliveTimeout = http.keepAliveTimeoutMs;
+      server.headersTimeout = http.keepAliveTimeoutMs + 1_000;
+      answerOversizedRequests(server);
+      await once(server, 'listening');
+    }
   } catch (error) {
     await gateway?.iot.stop();
     await gateway?.closeRecords();
     await ledger.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
+  const port = frontDoor ? frontDoor.port : (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      gateway.closeEventStreams();
-      server.closeIdleConnections();
       const timeout = new Promise<'timeout'>((resolve) =>
-        setTimeout(() => resolve('timeout'), config.http.shutdownTimeoutMs).unref(),
+        setTimeout(() => resolve('timeout'), http.shutdownTimeoutMs).unref(),
+      );
+      gateway.closeEventStreams();
+      // The front door first: it stops accepting and waits for its requests, which the gateway answers.
+      const doorClosed = frontDoor?.close(timeout) ?? Promise.resolve();
+      const closed = doorClosed.then(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
       );
       if ((await Promise.race([closed, timeout])) === 'timeout') {
         logger.warn('shutdown timeout: closing connections with requests still in flight');

@@ -1,0 +1,74 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+
+export interface FrontDoorOptions {
+  host: string;
+  port: number;
+  backlog: number;
+  keepAliveTimeoutMs: number;
+  /** The gateway's private socket, where every relayed request goes. */
+  upstreamSocket: string;
+  /** Kept-alive connections to the gateway; a request waits for one when all are busy. */
+  upstreamConnections: number;
+}
+
+export type FrontDoorCommand = 'close' | 'close-all';
+export type FrontDoorReport = { listening: number } | { closed: true } | { error: string };
+
+export interface FrontDoor {
+  /** The port clients connect to. */
+  port: number;
+  /** Stops accepting and waits for requests in flight; `force` cuts them off. */
+  close(force?: Promise<unknown>): Promise<void>;
+}
+
+/** A path for the gateway's private socket, short enough for sun_path (108 bytes). */
+export function privateSocketPath(): string {
+  return join(tmpdir(), `cityledger-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+}
+
+/**
+ * Clients connect to a thread of their own, not to the gateway's event loop. libuv accepts one
+ * connection per turn of an event loop, and a gateway that endorses, validates and commits turns
+ * its loop every 20–100 ms under load: a thousand clients connecting at once waited up to 20 s in
+ * the kernel's accept queue, unseen by the admission control (docs/performance.md, "Overload").
+ * The front door accepts on an idle loop and relays requests over a bounded pool of kept-alive
+ * connections, which the gateway accepts once.
+ */
+export async function openFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
+  const worker = new Worker(join(__dirname, 'front-door-worker.js'), { workerData: options });
+  const closed = new Promise<void>((resolve) =>
+    worker.on('message', (report: FrontDoorReport) => 'closed' in report && resolve()),
+  );
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', () => reject(new Error('the front door thread exited')));
+      worker.on('message', (report: FrontDoorReport) => {
+        if ('listening' in report) resolve(report.listening);
+        else if ('error' in report) reject(new Error(report.error));
+      });
+    });
+  } catch (error) {
+    await worker.terminate();
+    throw new Error(
+      `the gateway cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`,
+    );
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    close: (force) =>
+      (closing ??= (async () => {
+        worker.postMessage('close' satisfies FrontDoorCommand);
+        void force?.then(() => worker.postMessage('close-all' satisfies FrontDoorCommand));
+        await closed;
+        await worker.terminate();
+        rmSync(options.upstreamSocket, { force: true });
+      })()),
+  };
+}
