@@ -118,13 +118,32 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
 
 function parseOrThrow<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
-  const parsed = schema.safeParse(value);
+  // Zod 4 leaves the offending value out of an issue unless asked; without it a field of the
+  // wrong type could not be told from a missing one.
+  const parsed = schema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const field = fieldPath(issue.path) || where;
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-  throw new InvalidInputError(field, message);
+  throw new InvalidInputError(fieldPath(issue.path) || where, messageOf(issue));
 }
+
+/** What a client reads after the field's name: zod's own wording for a type is for programmers. */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_type') return issue.message;
+  if (issue.input === undefined) return 'is required';
+  return `must be ${TYPE_NAMES[issue.expected] ?? `of type ${issue.expected}`}`;
+}
+
+const TYPE_NAMES: Partial<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  tuple: 'an array',
+  record: 'an object',
+  null: 'null',
+};
 
 export interface ApiRouterOptions {
   /** Where the router is mounted, for route labels in logs and metrics. */
