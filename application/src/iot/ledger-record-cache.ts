@@ -1,15 +1,19 @@
 /**
  * Hand-written rather than lru-cache: lru-cache is only in node_modules as a dependency of mqtt
  * and mocha, not declared by this package, so its version is not ours to rely on. What the bridge
- * needs is not eviction but one read in flight per key, absent ids remembered for a while, failed
- * reads forgotten and invalidation that outdates a read still in flight, on the injected clock.
- * Nothing is evicted by size: `records` holds at most the ledger's devices and feeds, but an
- * absent id stays in `absentSince` until it is asked for again or invalidated, so a stream of
- * never-repeated unknown ids grows it; a bound (lru-cache's `max`, or a sweep) would be the fix.
+ * needs is one read in flight per key, absent ids remembered for a while, failed reads forgotten
+ * and invalidation that outdates a read still in flight, on the injected clock. `records` holds
+ * at most the ledger's devices and feeds, so it needs no bound; the absent ids are named by
+ * whoever sends a reading, so they are bounded twice: an id is dropped once its retry time has
+ * passed, and past `maxAbsent` the oldest goes first — a stream of never-repeated unknown ids
+ * costs a ledger query each, but no memory beyond the cap.
  */
 import type { Caller } from '../auth/caller';
 import { NotFoundError } from '../errors/gateway-errors';
 import type { ChaincodeCall, LedgerConnector } from '../ledger/ledger-connector';
+
+/** Absent ids remembered at most: a megabyte or two of DIDs, far more than a city has devices. */
+const DEFAULT_MAX_ABSENT = 10_000;
 
 /**
  * Ledger records (device documents, feed definitions) that the bridge reads on every reading,
@@ -20,12 +24,19 @@ import type { ChaincodeCall, LedgerConnector } from '../ledger/ledger-connector'
  */
 export class LedgerRecordCache<T> {
   private readonly records = new Map<string, Promise<T | undefined>>();
+  /** In the order the ids were found absent, so the oldest is first. */
   private readonly absentSince = new Map<string, number>();
 
   constructor(
     private readonly absentRetryMs: number,
     private readonly now: () => number = Date.now,
+    private readonly maxAbsent = DEFAULT_MAX_ABSENT,
   ) {}
+
+  /** How many ids are remembered as absent: never more than `maxAbsent`. */
+  get absentCount(): number {
+    return this.absentSince.size;
+  }
 
   /** The cached record under `key`, or what `read` answers when there is none yet. */
   get(key: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
@@ -44,7 +55,7 @@ export class LedgerRecordCache<T> {
       (found) => {
         if (!found && this.records.get(key) === reading) {
           this.records.delete(key);
-          this.absentSince.set(key, this.now());
+          this.rememberAbsent(key);
         }
       },
       () => {
@@ -57,6 +68,16 @@ export class LedgerRecordCache<T> {
   invalidate(key: string): void {
     this.records.delete(key);
     this.absentSince.delete(key);
+  }
+
+  private rememberAbsent(key: string): void {
+    const now = this.now();
+    this.absentSince.delete(key);
+    for (const [oldest, since] of this.absentSince) {
+      if (now - since < this.absentRetryMs && this.absentSince.size < this.maxAbsent) break;
+      this.absentSince.delete(oldest);
+    }
+    this.absentSince.set(key, now);
   }
 }
 
