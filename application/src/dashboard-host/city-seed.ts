@@ -1,12 +1,7 @@
 import { type KeyObject, createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { canonicalJson } from '@cityledger/chaincode-common';
 import { merkleProof, merkleRoot, readingLeafData } from '@cityledger/chaincode-telemetry';
-import {
-  parseRsaPublicKeyPem,
-  prepareVotingToken,
-  signBlinded,
-  unblindSignature,
-} from '@cityledger/chaincode-voting';
+import { parseRsaPublicKeyPem, prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
 import { ClientIdentity } from 'fabric-shim';
 import { type TestGateway, personalDataOf } from '../testing/test-gateway';
 

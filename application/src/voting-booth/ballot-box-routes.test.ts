@@ -8,7 +8,7 @@ import {
   rootFromAuditPath,
   signBlinded,
   unblindSignature,
-} from '@cityledger/chaincode-voting';
+} from '@cityledger/voter';
 import { expect } from 'chai';
 import { type TestGateway, registerEligibleVoter, startTestGateway, uniqueId } from '../testing/test-gateway';
 

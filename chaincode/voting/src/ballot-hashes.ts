@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@cityledger/chaincode-common';
-import { leafHash } from './merkle';
+import { leafHash } from '@cityledger/voter';
 
 /**
  * SHA-256 of the election and the token. It keys the ballot, so a token can be spent once; the

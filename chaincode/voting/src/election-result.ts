@@ -4,7 +4,7 @@
  * go through here, so they cannot disagree.
  */
 import { ballotHashOf } from './ballot-hashes';
-import { auditPath, merkleRoot } from './merkle';
+import { auditPath, merkleRoot } from '@cityledger/voter';
 import type { Ballot, Election, ElectionResult, OptionTally } from './records';
 import { tallyBallots, type TallyRule } from './tally-rules';
 

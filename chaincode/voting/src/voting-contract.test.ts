@@ -1,10 +1,14 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import type { FakeLedger, TxOptions } from '@cityledger/chaincode-common/dist/testing';
-import { bigIntToHex } from './blind-rsa';
-import { rootFromAuditPath } from './merkle';
+import {
+  bigIntToHex,
+  prepareVotingToken,
+  rootFromAuditPath,
+  signBlinded,
+  unblindSignature,
+} from '@cityledger/voter';
 import type { Ballot, ElectionResult } from './records';
-import { prepareVotingToken, signBlinded, unblindSignature } from './voting-token';
 import {
   AFTER_CLOSE,
   auditor,

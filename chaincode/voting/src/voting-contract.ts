@@ -25,15 +25,10 @@ import {
   requireTxTimeNotBefore,
   txTimeIso,
 } from '@cityledger/chaincode-common';
+import { verifyRaw, verifyTokenSignature, type RsaPublicKey } from '@cityledger/voter';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { ballotHashOf, nullifierOf } from './ballot-hashes';
-import {
-  parseModularHex,
-  parseRsaPublicKeyPem,
-  verifyRaw,
-  verifyTokenSignature,
-  type RsaPublicKey,
-} from './blind-rsa';
+import { parseModularHex, parseRsaPublicKeyPem } from './token-arguments';
 import {
   parseChoice,
   parseEligibilityCredential,

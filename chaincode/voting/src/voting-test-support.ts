@@ -1,10 +1,9 @@
 /** Callers, keys and a scripted election shared by the voting contract tests. */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
-import { parseRsaPublicKeyPem, type RsaPublicKey } from './blind-rsa';
+import { prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
+import { authorityKey, type AuthorityKey } from '@cityledger/voter/dist/testing';
 import type { BallotReceipt, Election, VotingTokenIssuance } from './records';
 import { VotingContract } from './voting-contract';
-import { prepareVotingToken, signBlinded, unblindSignature } from './voting-token';
 
 export { failure } from '@cityledger/chaincode-common/dist/testing';
 
@@ -31,26 +30,7 @@ export const BEFORE_OPEN = '2025-03-01T07:00:00.000Z';
 export const DURING = '2025-03-01T12:00:00.000Z';
 export const AFTER_CLOSE = '2025-03-01T20:00:00.000Z';
 
-export interface AuthorityKey {
-  privateKey: KeyObject;
-  publicKeyPem: string;
-  key: RsaPublicKey;
-}
-
-let cachedKeys: AuthorityKey[] = [];
-
-/** 2048-bit authority keys, generated once per test run (key generation is the slow part). */
-export function authorityKey(index = 0): AuthorityKey {
-  while (cachedKeys.length <= index) {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    cachedKeys = [
-      ...cachedKeys,
-      { privateKey, publicKeyPem, key: parseRsaPublicKeyPem('key', publicKeyPem) },
-    ];
-  }
-  return cachedKeys[index];
-}
+export { authorityKey, type AuthorityKey };
 
 export function voterDid(name: string): string {
   return `did:cityledger:civic:${name}`;

@@ -19,27 +19,29 @@ import {
   type SubmitResult,
 } from '@cityledger/network';
 import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/dist/embedded/testing';
-import { expect } from 'chai';
 import {
-  ballotHashOf,
-  contracts,
   merkleRoot,
-  nullifierOf,
   parseRsaPublicKeyPem,
   prepareVotingToken,
   rootFromAuditPath,
   signBlinded,
   unblindSignature,
   verifyTokenSignature,
+  type RsaPublicKey,
+  type VotingTokenRequest,
+} from '@cityledger/voter';
+import { expect } from 'chai';
+import {
+  ballotHashOf,
+  contracts,
+  nullifierOf,
   type Ballot,
   type BallotPage,
   type BallotReceipt,
   type Election,
   type ElectionResult,
   type ReceiptCheck,
-  type RsaPublicKey,
   type VotingTokenIssuance,
-  type VotingTokenRequest,
 } from './index';
 
 const CIVIC = 'civic';

@@ -5,7 +5,7 @@ import {
   rootFromAuditPath,
   signBlinded,
   unblindSignature,
-} from '@cityledger/chaincode-voting';
+} from '@cityledger/voter';
 import { type StoryContext, sleepUntil } from '../story-context';
 
 const VOTING_WINDOW_MS = 12_000;

@@ -5,7 +5,7 @@ import {
   rootFromAuditPath,
   signBlinded,
   unblindSignature,
-} from '@cityledger/chaincode-voting';
+} from '@cityledger/voter';
 import { expect } from 'chai';
 import {
   type TestGateway,

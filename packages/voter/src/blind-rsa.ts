@@ -1,9 +1,10 @@
 /**
  * Chaum's RSA blind signatures with a full-domain hash (RSA-FDH), in BigInt arithmetic.
  *
- * The contract only ever verifies (it holds no private key: every endorser and every reader of the
- * channel would see it). Blinding, signing and unblinding happen off-chain; the helpers for them
- * live in `voting-token.ts` and use the same encoding defined here.
+ * The voting contract only ever verifies (it holds no private key: every endorser and every reader
+ * of the channel would see it) and imports this module for that. Blinding, signing and unblinding
+ * happen off-chain; the helpers for them live in `voting-token.ts` and use the same encoding
+ * defined here. Nothing here may import Fabric: voters' apps load this package.
  *
  * Hand-written, and not RFC 9474 (RSABSSA). The RSA core is the RFC's — blinding z = m·r^e,
  * the raw private-key operation, unblinding s = z·r⁻¹, the check s^e ≡ m — and is tested byte for
@@ -15,7 +16,6 @@
  * RFC 9474 signature. What remains here is small, deterministic arithmetic on public values.
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { InvalidArgumentError } from '@cityledger/chaincode-common';
 
 export const MIN_MODULUS_BITS = 2048;
 export const MAX_MODULUS_BITS = 4096;
@@ -24,6 +24,20 @@ export const MAX_MODULUS_BITS = 4096;
 const TOKEN_MESSAGE_PREFIX = 'CityLedger voting token v1';
 /** Extra hash bytes beyond the modulus length, so that reducing modulo n leaves no usable bias. */
 const FDH_EXTRA_BYTES = 16;
+
+/**
+ * A token key that cannot sign voting tokens. `field` names where it came from; the contract turns
+ * this into its `INVALID_ARGUMENT` error, an app into its own message.
+ */
+export class TokenKeyError extends Error {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+    this.name = 'TokenKeyError';
+  }
+}
 
 export interface RsaPublicKey {
   n: bigint;
@@ -89,50 +103,35 @@ export function bigIntToHex(value: bigint, length: number): string {
 /** An RSA public key (SPKI PEM) fit to sign voting tokens: 2048..4096-bit modulus, odd e >= 3. */
 export function parseRsaPublicKeyPem(field: string, value: unknown): RsaPublicKey {
   if (typeof value !== 'string' || value.length > 4096) {
-    throw new InvalidArgumentError(field, 'must be an RSA public key as a PEM string');
+    throw new TokenKeyError(field, 'must be an RSA public key as a PEM string');
   }
   const trimmed = value.trim();
   if (!trimmed.startsWith('-----BEGIN PUBLIC KEY-----') || !trimmed.endsWith('-----END PUBLIC KEY-----')) {
-    throw new InvalidArgumentError(field, 'must be a PEM block "-----BEGIN PUBLIC KEY-----" (SPKI)');
+    throw new TokenKeyError(field, 'must be a PEM block "-----BEGIN PUBLIC KEY-----" (SPKI)');
   }
   let key: KeyObject;
   try {
     key = createPublicKey({ key: trimmed, format: 'pem' });
   } catch {
-    throw new InvalidArgumentError(field, 'is not a readable PEM public key');
+    throw new TokenKeyError(field, 'is not a readable PEM public key');
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new InvalidArgumentError(field, `must be an RSA key, got ${key.asymmetricKeyType ?? 'unknown'}`);
+    throw new TokenKeyError(field, `must be an RSA key, got ${key.asymmetricKeyType ?? 'unknown'}`);
   }
   const jwk = key.export({ format: 'jwk' });
   const n = bytesToBigInt(Buffer.from(jwk.n ?? '', 'base64url'));
   const e = bytesToBigInt(Buffer.from(jwk.e ?? '', 'base64url'));
   const bits = n.toString(2).length;
   if (bits < MIN_MODULUS_BITS || bits > MAX_MODULUS_BITS) {
-    throw new InvalidArgumentError(
+    throw new TokenKeyError(
       field,
       `must have a modulus of ${MIN_MODULUS_BITS} to ${MAX_MODULUS_BITS} bits, got ${bits}`,
     );
   }
   if (e < 3n || e % 2n === 0n) {
-    throw new InvalidArgumentError(field, 'must have an odd public exponent of at least 3');
+    throw new TokenKeyError(field, 'must have an odd public exponent of at least 3');
   }
   return { n, e, k: Math.ceil(bits / 8), pem: key.export({ type: 'spki', format: 'pem' }).toString() };
-}
-
-/** A number mod n on the wire: exactly 2·k hex digits, 0 < x < n. Returned as BigInt. */
-export function parseModularHex(field: string, value: unknown, key: RsaPublicKey): bigint {
-  if (typeof value !== 'string' || value.length !== key.k * 2 || !/^[0-9a-fA-F]+$/.test(value)) {
-    throw new InvalidArgumentError(
-      field,
-      `must be ${key.k * 2} hexadecimal digits (the key's modulus length)`,
-    );
-  }
-  const x = BigInt(`0x${value}`);
-  if (x === 0n || x >= key.n) {
-    throw new InvalidArgumentError(field, 'must be a number between 1 and the modulus minus 1');
-  }
-  return x;
 }
 
 /** MGF1-style expansion of SHA-256 to `length` bytes. */
