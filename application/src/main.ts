@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   logger.info('gateway started', {
     url,
     dataDir: config.dataDir,
-    jwtAlgorithm: jwtKeys.algorithm,
+    ...(jwtKeys.kind === 'provider' ? { jwksUrl: jwtKeys.keySet.url } : { jwtAlgorithm: jwtKeys.algorithm }),
     channels: readiness.channels,
     ...(readiness.ready ? {} : { notReady: readiness.problems }),
   });

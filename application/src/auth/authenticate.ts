@@ -16,12 +16,23 @@ export function authenticate(verify: TokenVerifier): RequestHandler {
       next(new AuthenticationError('INVALID_TOKEN', 'the Authorization header must be Bearer <token>'));
       return;
     }
+    let verified: ReturnType<TokenVerifier>;
     try {
-      res.locals.caller = verify(match[1]!);
-      next();
+      verified = verify(match[1]!);
     } catch (error) {
       next(error);
+      return;
     }
+    if (verified instanceof Promise) {
+      // Only a token under a provider key not yet cached waits, for the key set to be fetched.
+      verified.then((caller) => {
+        res.locals.caller = caller;
+        next();
+      }, next);
+      return;
+    }
+    res.locals.caller = verified;
+    next();
   };
 }
 

@@ -10,6 +10,7 @@ import { createGateway } from '../http/create-gateway';
 import { createJsonLogger } from '../observability/logger';
 import { type TestGateway, startTestGateway } from '../testing/test-gateway';
 import { KNOWN_ROLES } from './caller';
+import { DEFAULT_CLAIM_MAPPING } from './claim-mapping';
 import type { JwtKeys } from './jwt-keys';
 
 describe('gateway authentication', () => {
@@ -20,7 +21,9 @@ describe('gateway authentication', () => {
 
   before(async () => {
     gateway = await startTestGateway();
-    secret = gateway.running.jwtKeys.signingKey as string;
+    const keys = gateway.running.jwtKeys;
+    if (keys.kind !== 'pinned') throw new Error('the test gateway verifies with its generated secret');
+    secret = keys.signingKey as string;
   });
   after(() => gateway.stop());
 
@@ -147,10 +150,12 @@ describe('gateway authentication', () => {
     before(async () => {
       // A second app over the same ledger, configured the way a production deployment would be.
       const keys: JwtKeys = {
+        kind: 'pinned',
         algorithm: 'RS256',
         verificationKey: publicKey,
         issuer: options.issuer,
         audience: options.audience,
+        claims: DEFAULT_CLAIM_MAPPING,
       };
       const config = loadGatewayConfig({ CITYLEDGER_DATA_DIR: gateway.dataDir, LOG_LEVEL: 'silent' });
       const { app } = createGateway({

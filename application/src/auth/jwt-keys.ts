@@ -2,12 +2,25 @@ import { type KeyObject, createPrivateKey, createPublicKey, createSecretKey, ran
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type GatewayConfig, type JwtAlgorithm } from '../config/gateway-config';
+import type { ClaimMapping } from './claim-mapping';
+import { ProviderKeySet } from './provider-key-set';
 
 /** Where the default setup keeps its generated HS256 secret. */
 export const GENERATED_SECRET_FILE = 'jwt-secret';
 
+/** How tokens are verified: with one pinned key, or with the keys an identity provider publishes. */
+export type JwtKeys = PinnedJwtKeys | ProviderJwtKeys;
+
+/** What every token must carry besides a good signature, and where its claims are read. */
+interface TokenRules {
+  issuer?: string;
+  audience?: string;
+  claims: ClaimMapping;
+}
+
 /** The keys of the one pinned algorithm: what verifies tokens, and (when available) what signs them. */
-export interface JwtKeys {
+export interface PinnedJwtKeys extends TokenRules {
+  kind: 'pinned';
   algorithm: JwtAlgorithm;
   /**
    * Always a KeyObject: given an HS256 secret as a string, jsonwebtoken first tries it as a PEM
@@ -17,10 +30,21 @@ export interface JwtKeys {
   verificationKey: KeyObject;
   /** The HS256 secret, or the private key from JWT_PRIVATE_KEY_FILE; absent when only verifying. */
   signingKey?: KeyObject | string;
-  issuer?: string;
-  audience?: string;
   /** Set when the HS256 secret comes from (or was just written to) the data directory. */
   secretFile?: { path: string; created: boolean };
+}
+
+/**
+ * An identity provider's JWK set (JWT_JWKS_URL): each key pins the algorithm of the tokens it
+ * signs. Only the provider issues tokens, always for this gateway's issuer and audience.
+ */
+export interface ProviderJwtKeys extends TokenRules {
+  kind: 'provider';
+  keySet: ProviderKeySet;
+  issuer: string;
+  audience: string;
+  /** Only the default setup generates a secret; absent here so that callers need not tell the kinds apart. */
+  secretFile?: undefined;
 }
 
 function readKeyFile(variable: string, path: string): string {
@@ -59,25 +83,41 @@ function secretKeyOf(secret: string): KeyObject {
   return createSecretKey(Buffer.from(secret, 'utf8'));
 }
 
+/**
+ * The keys the configuration names. With JWT_JWKS_URL nothing is fetched yet: the token verifier
+ * starts loading the set, so that commands that only sign development tokens never call the provider.
+ */
 export function resolveJwtKeys(config: GatewayConfig): JwtKeys {
   const { jwt } = config;
-  const claims = { issuer: jwt.issuer, audience: jwt.audience };
+  if (jwt.jwksUrl) {
+    return {
+      kind: 'provider',
+      keySet: new ProviderKeySet({ url: jwt.jwksUrl }),
+      // The configuration refuses JWT_JWKS_URL without both.
+      issuer: jwt.issuer!,
+      audience: jwt.audience!,
+      claims: jwt.claims,
+    };
+  }
+  const rules = { issuer: jwt.issuer, audience: jwt.audience, claims: jwt.claims };
   if (!jwt.publicKeyFile) {
     if (jwt.secret) {
       return {
+        kind: 'pinned',
         algorithm: 'HS256',
         verificationKey: secretKeyOf(jwt.secret),
         signingKey: jwt.secret,
-        ...claims,
+        ...rules,
       };
     }
     const generated = ensureGeneratedSecret(config.dataDir);
     return {
+      kind: 'pinned',
       algorithm: 'HS256',
       verificationKey: secretKeyOf(generated.secret),
       signingKey: generated.secret,
       secretFile: { path: generated.path, created: generated.created },
-      ...claims,
+      ...rules,
     };
   }
   let publicKey: KeyObject;
@@ -104,5 +144,5 @@ export function resolveJwtKeys(config: GatewayConfig): JwtKeys {
       throw new ConfigError([`JWT_PRIVATE_KEY_FILE=${jwt.privateKeyFile}: not a PEM private key`]);
     }
   }
-  return { algorithm, verificationKey: publicKey, signingKey, ...claims };
+  return { kind: 'pinned', algorithm, verificationKey: publicKey, signingKey, ...rules };
 }

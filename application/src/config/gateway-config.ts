@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultConsortiumPath } from '@cityledger/network';
+import { CLAIM_NAME_PATTERN, type ClaimMapping, DEFAULT_CLAIM_MAPPING } from '../auth/claim-mapping';
 import { type IotBridgeConfig, iotBridgeConfigFromEnvironment, iotEnvironmentShape } from '../iot/iot-config';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger';
 
@@ -23,6 +24,10 @@ export interface GatewayConfig {
     privateKeyFile?: string;
     issuer?: string;
     audience?: string;
+    /** The identity provider's JWK set (JWT_JWKS_URL); then issuer and audience are set too. */
+    jwksUrl?: string;
+    /** Where the caller's user id, org, role and DID are read from the token. */
+    claims: ClaimMapping;
   };
   http: {
     bodyLimitBytes: number;
@@ -98,6 +103,20 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+const jwksUrl = optionalText.pipe(
+  z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http or https URL')
+    .optional(),
+);
+
+const claimName = optionalText.pipe(
+  z
+    .string()
+    .regex(CLAIM_NAME_PATTERN, 'must be a claim name or a dotted path such as realm_access.roles')
+    .optional(),
+);
+
 const environmentSchema = z.object({
   ...iotEnvironmentShape,
   PORT: integer(0, 65535).default(3000),
@@ -118,6 +137,11 @@ const environmentSchema = z.object({
   JWT_ALGORITHM: optionalText.pipe(z.enum(JWT_ALGORITHMS).optional()),
   JWT_ISSUER: optionalText,
   JWT_AUDIENCE: optionalText,
+  JWT_JWKS_URL: jwksUrl,
+  JWT_CLAIM_USER: claimName,
+  JWT_CLAIM_ORG: claimName,
+  JWT_CLAIM_ROLE: claimName,
+  JWT_CLAIM_DID: claimName,
   BODY_LIMIT: z
     .string()
     .regex(/^\d+\s*(b|kb|mb)?$/i, 'must be a size such as 1mb, 512kb or 65536')
@@ -156,6 +180,41 @@ const environmentSchema = z.object({
   ),
 });
 
+/** The ways of verifying tokens exclude each other: each pins what a token may be signed with. */
+function jwtProblems(e: z.infer<typeof environmentSchema>): string[] {
+  if (e.JWT_JWKS_URL) {
+    const missing = (['JWT_ISSUER', 'JWT_AUDIENCE'] as const).filter((name) => !e[name]);
+    const excluded = (
+      ['JWT_SECRET', 'JWT_PUBLIC_KEY_FILE', 'JWT_PRIVATE_KEY_FILE', 'JWT_ALGORITHM'] as const
+    ).filter((name) => e[name]);
+    return [
+      ...(missing.length > 0
+        ? [
+            `JWT_JWKS_URL needs ${missing.join(' and ')}: a provider signs tokens for many applications, ` +
+              'the gateway accepts only those it issued for this one',
+          ]
+        : []),
+      ...(excluded.length > 0
+        ? [
+            `JWT_JWKS_URL excludes ${excluded.join(', ')}: the provider's keys declare their algorithms ` +
+              '(and the gateway signs no tokens)',
+          ]
+        : []),
+    ];
+  }
+  const problems: string[] = [];
+  if (e.JWT_SECRET && e.JWT_PUBLIC_KEY_FILE) {
+    problems.push('JWT_SECRET and JWT_PUBLIC_KEY_FILE: set one of them, not both (the algorithm is pinned)');
+  }
+  if (e.JWT_ALGORITHM === 'HS256' && e.JWT_PUBLIC_KEY_FILE) {
+    problems.push('JWT_ALGORITHM=HS256 needs JWT_SECRET, not JWT_PUBLIC_KEY_FILE');
+  }
+  if (e.JWT_ALGORITHM && e.JWT_ALGORITHM !== 'HS256' && !e.JWT_PUBLIC_KEY_FILE) {
+    problems.push(`JWT_ALGORITHM=${e.JWT_ALGORITHM} needs JWT_PUBLIC_KEY_FILE`);
+  }
+  return problems;
+}
+
 /**
  * Reads the configuration from environment variables (unset or empty = default).
  *
@@ -172,16 +231,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
     );
   }
   const e = parsed.data;
-  const problems: string[] = [];
-  if (e.JWT_SECRET && e.JWT_PUBLIC_KEY_FILE) {
-    problems.push('JWT_SECRET and JWT_PUBLIC_KEY_FILE: set one of them, not both (the algorithm is pinned)');
-  }
-  if (e.JWT_ALGORITHM === 'HS256' && e.JWT_PUBLIC_KEY_FILE) {
-    problems.push('JWT_ALGORITHM=HS256 needs JWT_SECRET, not JWT_PUBLIC_KEY_FILE');
-  }
-  if (e.JWT_ALGORITHM && e.JWT_ALGORITHM !== 'HS256' && !e.JWT_PUBLIC_KEY_FILE) {
-    problems.push(`JWT_ALGORITHM=${e.JWT_ALGORITHM} needs JWT_PUBLIC_KEY_FILE`);
-  }
+  const problems: string[] = jwtProblems(e);
   if (e.SUBMIT_RETRY_MAX_MS < e.SUBMIT_RETRY_BASE_MS) {
     problems.push('SUBMIT_RETRY_MAX_MS must be at least SUBMIT_RETRY_BASE_MS');
   }
@@ -203,6 +253,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
       privateKeyFile: e.JWT_PRIVATE_KEY_FILE ? resolve(cwd, e.JWT_PRIVATE_KEY_FILE) : undefined,
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
+      ...(e.JWT_JWKS_URL ? { jwksUrl: e.JWT_JWKS_URL } : {}),
+      claims: {
+        user: e.JWT_CLAIM_USER ?? DEFAULT_CLAIM_MAPPING.user,
+        org: e.JWT_CLAIM_ORG ?? DEFAULT_CLAIM_MAPPING.org,
+        role: e.JWT_CLAIM_ROLE ?? DEFAULT_CLAIM_MAPPING.role,
+        did: e.JWT_CLAIM_DID ?? DEFAULT_CLAIM_MAPPING.did,
+      },
     },
     http: {
       bodyLimitBytes: e.BODY_LIMIT,

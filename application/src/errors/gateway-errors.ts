@@ -25,10 +25,26 @@ export class InvalidInputError extends GatewayError {
   }
 }
 
-/** No token, or a token that is malformed, badly signed, expired or carries invalid claims. */
+/**
+ * No token, or a token that is malformed, badly signed, expired or carries invalid claims, or one
+ * signed with a key (`kid`) the identity provider does not publish.
+ */
 export class AuthenticationError extends GatewayError {
-  constructor(code: 'MISSING_TOKEN' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED', message: string) {
+  constructor(
+    code: 'MISSING_TOKEN' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'UNKNOWN_SIGNING_KEY',
+    message: string,
+  ) {
     super(code, message);
+  }
+}
+
+/**
+ * The identity provider's signing keys (JWT_JWKS_URL) have not been loaded yet, so no token can be
+ * checked: the token may well be good, and retrying later may help.
+ */
+export class SigningKeysUnavailableError extends GatewayError {
+  constructor(message: string) {
+    super('SIGNING_KEYS_UNAVAILABLE', message);
   }
 }
 

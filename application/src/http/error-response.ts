@@ -9,6 +9,7 @@ import {
   LedgerUnavailableError,
   NotFoundError,
   PayloadTooLargeError,
+  SigningKeysUnavailableError,
   TooManyRequestsError,
   UpstreamChaincodeError,
 } from '../errors/gateway-errors';
@@ -26,6 +27,7 @@ export function httpStatusOf(error: GatewayError): number {
   if (error instanceof TooManyRequestsError) return 429;
   if (error instanceof UpstreamChaincodeError) return 502;
   if (error instanceof LedgerUnavailableError) return 503;
+  if (error instanceof SigningKeysUnavailableError) return 503;
   return 500;
 }
 
