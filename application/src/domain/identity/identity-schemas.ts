@@ -1,6 +1,7 @@
 import { CREDENTIAL_POLICIES, DEVICE_KIND_OWNERS } from '@cityledger/chaincode-identity';
 import { z } from 'zod';
 import { channelName } from '../../chaincode-api/chaincode-call-schemas';
+import { utcTime } from '../common-schemas';
 
 /** The id part of a DID, as the identity contract accepts it. */
 export const didLocalId = z
@@ -23,9 +24,11 @@ export const recordId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be 1–128 letters, digits, '.', '_' or '-'");
 
-export const isoTime = z.iso
-  .datetime({ offset: true })
-  .meta({ description: 'ISO-8601 time, e.g. 2026-01-31T12:00:00Z' });
+/**
+ * A time a chaincode takes: RFC 3339 in UTC, judged by the contracts' own parser, so that a time
+ * with another offset is refused here (400 naming the field) rather than by the ledger.
+ */
+export const isoTime = utcTime;
 
 const publicKeyPem = z
   .string()
