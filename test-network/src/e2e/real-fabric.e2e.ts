@@ -58,6 +58,57 @@ describe('CityLedger on real Hyperledger Fabric', function () {
     expect(output).to.include('already registered by an earlier run');
   });
 
+  it('answers an idempotent async write with its status, and lists it from the chain index', async function () {
+    const url = gateway!.url;
+    const headers = {
+      authorization: `Bearer ${tokens.utilityOperator}`,
+      'content-type': 'application/json',
+      'idempotency-key': `fabric-async-${Date.now()}`,
+      prefer: 'respond-async',
+    };
+    const body = JSON.stringify({ function: 'CreateFeed', args: [feedJson('an async write')] });
+    const post = () =>
+      fetch(`${url}/api/v1/channels/energy/chaincodes/telemetry/transactions`, {
+        method: 'POST',
+        headers,
+        body,
+      });
+    const first = await post();
+    const accepted = (await first.json()) as { txId: string; statusUrl: string };
+    expect(first.status, JSON.stringify(accepted)).to.equal(202);
+    const retried = await post();
+    expect(retried.headers.get('idempotent-replayed')).to.equal('true');
+    expect(((await retried.json()) as { txId: string }).txId).to.equal(accepted.txId);
+
+    let status: { status: string; blockNumber?: number } = { status: 'pending' };
+    for (let i = 0; i < 150 && status.status === 'pending'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = (await call(url, 'GET', accepted.statusUrl, tokens.utilityOperator)).body;
+    }
+    expect(status).to.include({ status: 'committed', validationCode: 'VALID' });
+
+    const listed = await call(
+      url,
+      'GET',
+      `/api/v1/channels/energy/transactions?txId=${accepted.txId}`,
+      tokens.auditor,
+    );
+    expect(listed.status, JSON.stringify(listed.body)).to.equal(200);
+    expect(listed.body.transactions).to.have.length(1);
+    expect(listed.body.transactions[0]).to.include({
+      blockNumber: status.blockNumber,
+      chaincode: 'telemetry',
+      function: 'CreateFeed',
+      creatorMsp: 'UtilityMSP',
+      validationCode: 'VALID',
+    });
+    const blocks = await call(url, 'GET', '/api/v1/channels/energy/blocks?limit=3', tokens.auditor);
+    expect(blocks.body.indexedHeight).to.equal(blocks.body.height);
+    const numbers = (blocks.body.blocks as Array<{ blockNumber: number }>).map((b) => b.blockNumber);
+    expect(numbers).to.deep.equal([...numbers].sort((a, b) => b - a));
+    expect(numbers[0]).to.equal(blocks.body.height - 1);
+  });
+
   it('submits and evaluates through fabric-network 2.2 with the generated connection profile and wallet', async function () {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the legacy SDK has no ES module entry
     const { Gateway, Wallets } = require('fabric-network') as typeof import('fabric-network');
