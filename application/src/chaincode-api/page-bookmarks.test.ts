@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { ChaincodeInfo } from '../ledger/ledger-connector';
 import { type TestGateway, personalDataOf, startTestGateway, uniqueId } from '../testing/test-gateway';
-import { GENERATED_BOOKMARK_KEY_FILE, PageBookmarks, bookmarkKey } from './page-bookmarks';
+import { BookmarkSeal, GENERATED_BOOKMARK_KEY_FILE, PageBookmarks, bookmarkKey } from './page-bookmarks';
 
 const RAW = '\u0000did~type\u0000person\u0000did:cityledger:civic:alice\u0000';
 
@@ -42,7 +42,7 @@ function refusal(open: () => unknown): string {
 
 describe('page bookmarks', () => {
   const key = Buffer.alloc(32, 7);
-  const bookmarks = new PageBookmarks(key, () => [identity]);
+  const bookmarks = new PageBookmarks(new BookmarkSeal(key), () => [identity]);
 
   it('hands out an opaque base64url token in place of the chaincode’s composite key', () => {
     const token = issued(bookmarks);
@@ -63,7 +63,7 @@ describe('page bookmarks', () => {
   it('refuses an altered bookmark, a raw composite key and one issued for another list or by another key', () => {
     const token = issued(bookmarks);
     const altered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
-    const others = new PageBookmarks(Buffer.alloc(32, 8), () => [identity]);
+    const others = new PageBookmarks(new BookmarkSeal(Buffer.alloc(32, 8)), () => [identity]);
     for (const [label, bookmark, didType] of [
       ['altered', altered, 'person'],
       ['raw', RAW, 'person'],

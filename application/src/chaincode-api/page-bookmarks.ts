@@ -24,13 +24,57 @@ interface PageParameters {
   pageSize: number;
 }
 
+/** The one refusal of a bookmark that this gateway did not issue for the list it is sent with. */
+export function foreignBookmark(): InvalidInputError {
+  return new InvalidInputError('bookmark', 'is not a bookmark this gateway issued for this list');
+}
+
 /**
- * The page bookmarks the gateway hands out: the chaincode's bookmark (a raw composite key such
- * as `\u0000did~type\u0000person\u0000…`) sealed into an opaque base64url token with an HMAC over
- * the list it belongs to — channel, chaincode, function and every argument but the page size and
- * the bookmark. A bookmark that was altered, or that another list or another gateway key issued,
- * is refused (400 naming `bookmark`) before the ledger is asked, so a client can neither read
- * the ledger's keys from a bookmark nor start a page at a key of its choosing.
+ * Seals a position in a list into the opaque base64url bookmark a client hands back for the next
+ * page: an HMAC-SHA256 tag over the list and the position, then the position. Every bookmark the
+ * gateway issues is sealed here — chaincode queries' (PageBookmarks) and the explorer's listings'
+ * — so a client can neither alter one nor use it for another list, and is refused the same way.
+ */
+export class BookmarkSeal {
+  constructor(private readonly key: Buffer) {}
+
+  /** `position` sealed for `list`: the parts that name it, such as channel, query and filters. */
+  seal(list: readonly unknown[], position: string): string {
+    return Buffer.concat([this.tag(list, position), Buffer.from(position, 'utf8')]).toString('base64url');
+  }
+
+  /**
+   * The position sealed in `bookmark`.
+   *
+   * @throws InvalidInputError (field `bookmark`) when this gateway did not seal it for `list`.
+   */
+  open(list: readonly unknown[], bookmark: string): string {
+    const decoded = Buffer.from(bookmark, 'base64url');
+    // Only the one spelling this gateway writes: no padding, no other alphabet, no stray bits.
+    const bytes = decoded.toString('base64url') === bookmark ? decoded : Buffer.alloc(0);
+    const position = bytes.subarray(TAG_BYTES).toString('utf8');
+    const tag = bytes.subarray(0, TAG_BYTES);
+    if (bytes.length <= TAG_BYTES || !timingSafeEqual(tag, this.tag(list, position))) {
+      throw foreignBookmark();
+    }
+    return position;
+  }
+
+  private tag(list: readonly unknown[], position: string): Buffer {
+    return createHmac('sha256', this.key)
+      .update(JSON.stringify([...list, position]))
+      .digest()
+      .subarray(0, TAG_BYTES);
+  }
+}
+
+/**
+ * The page bookmarks of chaincode queries: the chaincode's bookmark (a raw composite key such as
+ * `\u0000did~type\u0000person\u0000…`) sealed for the list it belongs to — channel, chaincode,
+ * function and every argument but the page size and the bookmark. A bookmark that was altered,
+ * or that another list or another gateway key issued, is refused (400 naming `bookmark`) before
+ * the ledger is asked, so a client can neither read the ledger's keys from a bookmark nor start
+ * a page at a key of its choosing.
  *
  * Which argument is the bookmark comes from the contract metadata (the parameters named
  * `pageSize` and `bookmark`), so REST resources and the generic chaincode API seal the same way.
@@ -39,7 +83,7 @@ export class PageBookmarks {
   private readonly paging = new Map<string, PageParameters | undefined>();
 
   constructor(
-    private readonly key: Buffer,
+    private readonly bookmarkSeal: BookmarkSeal,
     private readonly chaincodes: (channel: string) => readonly ChaincodeInfo[],
   ) {}
 
@@ -52,16 +96,8 @@ export class PageBookmarks {
     const at = this.pageParameters(call);
     const token = at === undefined ? '' : (call.args[at.bookmark] ?? '');
     if (at === undefined || token === '') return call;
-    const decoded = Buffer.from(token, 'base64url');
-    // Only the one spelling this gateway writes: no padding, no other alphabet, no stray bits.
-    const bytes = decoded.toString('base64url') === token ? decoded : Buffer.alloc(0);
-    const bookmark = bytes.subarray(TAG_BYTES).toString('utf8');
-    const tag = bytes.subarray(0, TAG_BYTES);
-    if (bytes.length <= TAG_BYTES || !timingSafeEqual(tag, this.tag(call, at, bookmark))) {
-      throw new InvalidInputError('bookmark', 'is not a bookmark this gateway issued for this list');
-    }
     const args = [...call.args];
-    args[at.bookmark] = bookmark;
+    args[at.bookmark] = this.bookmarkSeal.open(listOf(call, at), token);
     return { ...call, args };
   }
 
@@ -71,16 +107,7 @@ export class PageBookmarks {
     if (at === undefined || page === null || typeof page !== 'object') return page;
     const { bookmark } = page as { bookmark?: unknown };
     if (typeof bookmark !== 'string' || bookmark === '') return page;
-    const sealed = Buffer.concat([this.tag(call, at, bookmark), Buffer.from(bookmark, 'utf8')]);
-    return { ...page, bookmark: sealed.toString('base64url') };
-  }
-
-  private tag(call: PagedCall, at: PageParameters, bookmark: string): Buffer {
-    const list = call.args.filter((_arg, i) => i !== at.bookmark && i !== at.pageSize);
-    return createHmac('sha256', this.key)
-      .update(JSON.stringify([call.channel, call.chaincode, call.function, list, bookmark]))
-      .digest()
-      .subarray(0, TAG_BYTES);
+    return { ...page, bookmark: this.bookmarkSeal.seal(listOf(call, at), bookmark) };
   }
 
   private pageParameters(call: PagedCall): PageParameters | undefined {
@@ -94,6 +121,12 @@ export class PageBookmarks {
     if (info?.installed) this.paging.set(id, at);
     return at;
   }
+}
+
+/** The parts that name a chaincode query's list: all of the call but its page size and bookmark. */
+function listOf(call: PagedCall, at: PageParameters): unknown[] {
+  const args = call.args.filter((_arg, i) => i !== at.bookmark && i !== at.pageSize);
+  return [call.channel, call.chaincode, call.function, args];
 }
 
 /**

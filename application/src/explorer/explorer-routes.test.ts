@@ -151,6 +151,55 @@ describe('auditor explorer', () => {
     expect(block.blockNumber).to.equal(Number(answer.headers.get('x-block-number')));
   });
 
+  it('seals its bookmarks as the chaincode lists do: an altered or foreign one answers 400 naming bookmark', async () => {
+    const refusalOf = async (path: string, token = auditor) => {
+      const answer = await gateway.request('GET', path, { token });
+      return [answer.status, answer.body.error?.code, answer.body.error?.field, answer.body.error?.message];
+    };
+    const asChaincodeLists = await refusalOf(
+      `/api/v1/channels/civic/dids?type=person&bookmark=${'A'.repeat(30)}`,
+    );
+    expect(asChaincodeLists.slice(0, 3)).to.deep.equal([400, 'INVALID_ARGUMENT', 'bookmark']);
+    const civicPath = (path: string) => `/api/v1/channels/civic${path}`;
+
+    const blocks = (await get('/blocks?limit=1')).body.bookmark;
+    const filtered = '/transactions?chaincode=identity&creatorMsp=CityMSP';
+    const transactions = (await get(`${filtered}&from=2020-01-01T00:00:00Z&limit=1`)).body.bookmark;
+    const altered = `${blocks.slice(0, 5)}${blocks[5] === 'A' ? 'B' : 'A'}${blocks.slice(6)}`;
+    const unsealed = Buffer.from('b:1', 'utf8').toString('base64url');
+    for (const [label, path, token] of [
+      ['altered', civicPath(`/blocks?bookmark=${altered}`), auditor],
+      ['a position of the client’s choosing', civicPath(`/blocks?bookmark=${unsealed}`), auditor],
+      ['of the other listing', civicPath(`/transactions?bookmark=${blocks}`), auditor],
+      ['of another channel', `/api/v1/channels/energy/blocks?bookmark=${blocks}`, cityAdmin],
+      [
+        'with a filter added',
+        civicPath(`${filtered}&from=2020-01-01T00:00:00Z&validationCode=VALID&bookmark=${transactions}`),
+        auditor,
+      ],
+      [
+        'with a filter dropped',
+        civicPath(`/transactions?chaincode=identity&from=2020-01-01T00:00:00Z&bookmark=${transactions}`),
+        auditor,
+      ],
+      [
+        'with another time',
+        civicPath(`${filtered}&from=2020-01-01T00:00:01Z&bookmark=${transactions}`),
+        auditor,
+      ],
+    ] as const) {
+      expect(await refusalOf(path, token), label).to.deep.equal(asChaincodeLists);
+    }
+
+    // The same listing however the query spells it, and with any page size.
+    const sameListing = await get(
+      `/transactions?from=2020-01-01T00:00:00.000Z&creatorMsp=CityMSP&chaincode=identity&limit=5&bookmark=${transactions}`,
+    );
+    expect(sameListing.status).to.equal(200);
+    expect(sameListing.body.transactions).to.have.length.greaterThan(0);
+    expect((await get(`/blocks?limit=7&bookmark=${blocks}`)).status).to.equal(200);
+  });
+
   it('refuses bad limits, bookmarks and time ranges with 400 naming the parameter', async () => {
     const fieldOf = async (path: string) => {
       const answer = await get(path);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChannelAccess } from '../auth/channel-access';
 import { chaincodeParams, channelName, channelParams } from '../chaincode-api/chaincode-call-schemas';
+import type { BookmarkSeal } from '../chaincode-api/page-bookmarks';
 import { InvalidInputError, NotFoundError } from '../errors/gateway-errors';
 import type { ApiRouter } from '../http/api-router';
 import type { LedgerConnector } from '../ledger/ledger-connector';
@@ -15,7 +16,7 @@ import {
 } from './explorer-schemas';
 import type { ExplorerIndexes } from './explorer-index';
 import { historyQuery, ledgerKeyOf } from './ledger-key';
-import { type ListingPosition, decodeBookmark, encodeBookmark } from './listing-bookmark';
+import { type Listing, ListingBookmarks, type ListingPosition } from './listing-bookmark';
 
 const blockParams = z.object({
   channel: channelName,
@@ -38,9 +39,25 @@ const WHO = 'Role `auditor` or `admin`, of an organisation on the channel.';
  */
 export function addExplorerRoutes(
   api: ApiRouter,
-  deps: { ledger: LedgerConnector; access: ChannelAccess; indexes: ExplorerIndexes },
+  deps: {
+    ledger: LedgerConnector;
+    access: ChannelAccess;
+    indexes: ExplorerIndexes;
+    bookmarkSeal: BookmarkSeal;
+  },
 ): void {
   const { ledger, access, indexes } = deps;
+  const bookmarks = new ListingBookmarks(deps.bookmarkSeal);
+  /** What every listing answers after its entries: the heights it covers and the next page's bookmark. */
+  const listingTail = (
+    listing: Listing,
+    heights: { indexedHeight: number; ledgerHeight: number },
+    next: ListingPosition | undefined,
+  ) => ({
+    indexedHeight: heights.indexedHeight,
+    height: heights.ledgerHeight,
+    ...(next ? { bookmark: bookmarks.issue(listing, next) } : {}),
+  });
 
   api.add({
     method: 'get',
@@ -53,11 +70,12 @@ export function addExplorerRoutes(
     success: { description: 'A page of blocks', schema: blockListSchema },
     handler: async ({ caller, params, query }) => {
       access.requireExplorer(caller, params.channel);
-      const before = query.bookmark ? decodeBookmark(query.bookmark, 'block').blockNumber : undefined;
+      const listing = { channel: params.channel, kind: 'block' } as const;
+      const before = query.bookmark ? bookmarks.open(listing, query.bookmark).blockNumber : undefined;
       const { index, ...heights } = await indexes.atHeight(params.channel);
       const page = index.blockPage(query.limit, before);
       const next = page.next === undefined ? undefined : ({ kind: 'block', blockNumber: page.next } as const);
-      return { body: { blocks: page.items, ...listingTail(heights, next) } };
+      return { body: { blocks: page.items, ...listingTail(listing, heights, next) } };
     },
   });
 
@@ -78,11 +96,16 @@ export function addExplorerRoutes(
       if (from !== undefined && to !== undefined && from > to) {
         throw new InvalidInputError('from', 'must not be after to');
       }
-      const after = bookmark ? decodeBookmark(bookmark, 'transaction') : undefined;
+      const listing = {
+        channel: params.channel,
+        kind: 'transaction',
+        filters: { ...equal, from, to },
+      } as const;
+      const after = bookmark ? bookmarks.open(listing, bookmark) : undefined;
       const { index, ...heights } = await indexes.atHeight(params.channel);
       const page = index.transactionPage({ ...equal, fromMs: from, toMs: to }, limit, after);
       const next = page.next && ({ kind: 'transaction', ...page.next } as const);
-      return { body: { transactions: page.items, ...listingTail(heights, next) } };
+      return { body: { transactions: page.items, ...listingTail(listing, heights, next) } };
     },
   });
 
@@ -165,16 +188,4 @@ export function addExplorerRoutes(
       return { body: await ledger.verify(params.channel, query.signer ? { signer: query.signer } : {}) };
     },
   });
-}
-
-/** What every listing answers after its entries: the heights it covers and the next page's bookmark. */
-function listingTail(
-  heights: { indexedHeight: number; ledgerHeight: number },
-  next: ListingPosition | undefined,
-) {
-  return {
-    indexedHeight: heights.indexedHeight,
-    height: heights.ledgerHeight,
-    ...(next ? { bookmark: encodeBookmark(next) } : {}),
-  };
 }

@@ -7,7 +7,7 @@ import type { JwtKeys } from '../auth/jwt-keys';
 import { createTokenVerifier } from '../auth/token-verifier';
 import { ChaincodeInvoker } from '../chaincode-api/chaincode-invoker';
 import { addChaincodeRoutes } from '../chaincode-api/chaincode-routes';
-import { PageBookmarks, bookmarkKey } from '../chaincode-api/page-bookmarks';
+import { BookmarkSeal, PageBookmarks, bookmarkKey } from '../chaincode-api/page-bookmarks';
 import { TransactionStatusBook } from '../chaincode-api/transaction-status';
 import type { GatewayConfig } from '../config/gateway-config';
 import { DOMAIN_MODULES } from '../domain/domain-modules';
@@ -72,10 +72,10 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   });
   const statuses = new TransactionStatusBook(records.records('transaction-status'), ledger);
   const invoker = new ChaincodeInvoker(ledger, access, metrics, statuses);
-  const bookmarks = new PageBookmarks(
+  const bookmarkSeal = new BookmarkSeal(
     bookmarkKey({ secret: config.http.bookmarkSecret, dataDir: config.dataDir }),
-    (channel) => ledger.chaincodes(channel),
   );
+  const bookmarks = new PageBookmarks(bookmarkSeal, (channel) => ledger.chaincodes(channel));
   const streams = new EventStreams(ledger, config.http.sseKeepAliveMs, (channel, delta) =>
     metrics.eventStreams.inc({ channel }, delta),
   );
@@ -102,7 +102,7 @@ export function createGateway(deps: GatewayDependencies): Gateway {
   addEventRoutes(api, { streams });
   const explorerIndexes = new ExplorerIndexes(ledger);
   explorerIndexes.start(channels);
-  addExplorerRoutes(api, { ledger, access, indexes: explorerIndexes });
+  addExplorerRoutes(api, { ledger, access, indexes: explorerIndexes, bookmarkSeal });
   iot.addRoutes(api);
   addBallotBoxRoutes(api, invoker);
   const installed = new Set(
