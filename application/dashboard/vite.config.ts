@@ -10,7 +10,11 @@ export default defineConfig({
     target: 'es2022',
     assetsDir: 'assets',
     sourcemap: false,
+    // @cityledger/client is a workspace package compiled to CommonJS, linked rather than installed
+    // under node_modules, so its output is named here for the CommonJS conversion.
+    commonjsOptions: { include: [/node_modules/, /packages\/client\/dist/] },
   },
+  optimizeDeps: { include: ['@cityledger/client'] },
   server: {
     // `npm run dev -w application/dashboard` against a gateway started with `npm start`.
     proxy: { '/api': 'http://127.0.0.1:3000' },

@@ -1,3 +1,4 @@
+import { GatewayClient, GatewayError, type HttpMethod } from '@cityledger/client';
 import type { JwtKeys } from '../auth/jwt-keys';
 import { issueToken } from '../auth/token-issuer';
 
@@ -25,20 +26,25 @@ export class DemoStepError extends Error {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the story reads answers loosely
 type Answer = any;
 
-/** REST calls to the gateway as one user, with a token minted from the gateway's own keys. */
+/**
+ * REST calls to the gateway as one user, with a token minted from the gateway's own keys. They go
+ * through `@cityledger/client`, which refuses a route its OpenAPI document does not have: every
+ * demo run checks the story's calls against the API contract.
+ */
 export class UserSession {
-  private readonly token: string;
+  private readonly client: GatewayClient;
 
   constructor(
-    private readonly baseUrl: string,
+    baseUrl: string,
     keys: JwtKeys,
     readonly user: DemoUser,
   ) {
-    this.token = issueToken(
+    const token = issueToken(
       keys,
       { userId: user.userId, mspId: user.org, role: user.role, ...(user.did ? { did: user.did } : {}) },
       3600,
     );
+    this.client = new GatewayClient({ baseUrl, token });
   }
 
   get = (path: string): Promise<Answer> => this.call('GET', path);
@@ -55,19 +61,15 @@ export class UserSession {
     }
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<Answer> {
-    const response = await fetch(`${this.baseUrl}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    const parsed: unknown = text ? JSON.parse(text) : null;
-    if (!response.ok) throw new DemoStepError(method, path, response.status, parsed);
-    return parsed;
+  private async call(method: HttpMethod, path: string, body?: unknown): Promise<Answer> {
+    try {
+      return await this.client.send(method, `/api/v1${path}`, body);
+    } catch (error) {
+      if (error instanceof GatewayError && error.status !== 0) {
+        throw new DemoStepError(method, path, error.status, error.body ?? null);
+      }
+      throw error;
+    }
   }
 }
 

@@ -1,23 +1,11 @@
 /**
- * The gateway's REST API as the dashboard uses it: bearer token on every request, JSON errors
- * `{error: {code, message}}` turned into {@link GatewayRequestError} so panels can say what the
- * gateway refused and why.
+ * The gateway's REST API as the dashboard uses it, through `@cityledger/client`: bearer token on
+ * every request, paths checked against the gateway's OpenAPI document (typed where the path is
+ * fixed), and refusals as {@link GatewayError} so panels can say what the gateway refused and why.
  */
-export class GatewayRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'GatewayRequestError';
-  }
+import { GatewayClient as ApiClient, GatewayError, answerOf } from '@cityledger/client';
 
-  /** The gateway (or the chaincode behind it) does not let this user see it. */
-  get refused(): boolean {
-    return this.status === 401 || this.status === 403;
-  }
-}
+export { GatewayError };
 
 export interface ChannelSummary {
   name: string;
@@ -28,37 +16,15 @@ export interface ChannelSummary {
 export const API_BASE = '/api/v1';
 
 export class GatewayClient {
-  constructor(readonly token: string) {}
+  private readonly client: ApiClient;
 
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await fetch(`${API_BASE}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new GatewayRequestError(0, 'UNREACHABLE', `the gateway cannot be reached (${String(error)})`);
-    }
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = text;
-    }
-    if (!response.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new GatewayRequestError(
-        response.status,
-        error?.code ?? `HTTP_${response.status}`,
-        error?.message ?? (response.statusText || `HTTP ${response.status}`),
-      );
-    }
-    return parsed as T;
+  constructor(readonly token: string) {
+    // Same origin: the gateway serves this page.
+    this.client = new ApiClient({ baseUrl: '', token });
+  }
+
+  request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return this.client.send<T>(method, `${API_BASE}${path}`, body);
   }
 
   get<T>(path: string): Promise<T> {
@@ -72,12 +38,13 @@ export class GatewayClient {
     fn: string,
     args: Array<string | number> = [],
   ): Promise<T> {
-    const answer = await this.request<{ result: T }>(
-      'POST',
-      `/channels/${encodeURIComponent(channel)}/chaincodes/${encodeURIComponent(chaincode)}/queries`,
-      { function: fn, args: args.map(String) },
+    const answer = await answerOf(
+      this.client.api.POST('/api/v1/channels/{channel}/chaincodes/{chaincode}/queries', {
+        params: { path: { channel, chaincode } },
+        body: { function: fn, args: args.map(String) },
+      }),
     );
-    return answer.result;
+    return answer.result as T;
   }
 
   /** Every record of a paginated query (`{records, bookmark}`), up to `limit`. */
@@ -103,6 +70,9 @@ export class GatewayClient {
   }
 
   async channels(): Promise<ChannelSummary[]> {
-    return (await this.get<{ channels: ChannelSummary[] }>('/channels')).channels;
+    const answer = (await answerOf(this.client.api.GET('/api/v1/channels'))) as {
+      channels: ChannelSummary[];
+    };
+    return answer.channels;
   }
 }

@@ -1,5 +1,5 @@
 import type { ChaincodeEvent } from '../api/event-stream';
-import { GatewayRequestError } from '../api/gateway-client';
+import { GatewayError } from '../api/gateway-client';
 import { supplyDemandChart } from '../ui/charts';
 import { h } from '../ui/dom';
 import { didCell, kwh, money, when } from '../ui/format';
@@ -145,7 +145,7 @@ export function mountEnergyPanel(context: PanelContext): PanelFrame {
         context.client
           .query<MarketResult>(channel, 'energy-trading', 'GetMarketResult', [interval])
           .catch((error) => {
-            if (error instanceof GatewayRequestError && error.status === 404) return undefined;
+            if (error instanceof GatewayError && error.status === 404) return undefined;
             throw error;
           }),
       ]);

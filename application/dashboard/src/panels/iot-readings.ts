@@ -1,4 +1,4 @@
-import { GatewayRequestError, type GatewayClient } from '../api/gateway-client';
+import { GatewayError, type GatewayClient } from '../api/gateway-client';
 
 /** A device reading as the IoT bridge keeps it off-chain (docs: MISSION §6). */
 export interface DeviceReading {
@@ -57,7 +57,7 @@ export class BridgeReadings {
       this.available = true;
       return anchoredReadingOf(answer);
     } catch (error) {
-      if (error instanceof GatewayRequestError && error.code === 'UNKNOWN_ROUTE') {
+      if (error instanceof GatewayError && error.code === 'UNKNOWN_ROUTE') {
         this.available = false;
         return undefined;
       }

@@ -1,4 +1,4 @@
-import { GatewayRequestError } from '../api/gateway-client';
+import { GatewayError } from '../api/gateway-client';
 import { barChart } from '../ui/charts';
 import { h } from '../ui/dom';
 import { percent, shortHash, when } from '../ui/format';
@@ -107,7 +107,7 @@ export function mountVotingPanel(context: PanelContext): PanelFrame {
   const q = <T>(fn: string, args: string[]) => context.client.query<T>(channel!, 'voting', fn, args);
   const resultOf = (electionId: string) =>
     q<ElectionResult>('GetResult', [electionId]).catch((error) => {
-      if (error instanceof GatewayRequestError && error.status === 404) return undefined;
+      if (error instanceof GatewayError && error.status === 404) return undefined;
       throw error;
     });
 

@@ -1,4 +1,4 @@
-import { GatewayRequestError } from '../api/gateway-client';
+import { GatewayError } from '../api/gateway-client';
 import { type Child, fill, h } from './dom';
 
 export type PanelState = 'waiting' | 'live' | 'refused' | 'error';
@@ -51,15 +51,11 @@ export class PanelFrame {
 
   /** Shows what the gateway said when it refused or failed; returns the state it chose. */
   showFailure(error: unknown, what: string): PanelState {
-    if (error instanceof GatewayRequestError && error.refused) {
+    if (error instanceof GatewayError && error.refused) {
       this.setState('refused', `The gateway does not show ${what} to you: ${error.message}`);
       return 'refused';
     }
-    if (
-      error instanceof GatewayRequestError &&
-      error.status === 404 &&
-      /chaincode|UNKNOWN/.test(error.code)
-    ) {
+    if (error instanceof GatewayError && error.status === 404 && /chaincode|UNKNOWN/.test(error.code)) {
       this.setState('waiting', `Waiting for ${what}: ${error.message}`);
       return 'waiting';
     }
@@ -69,7 +65,7 @@ export class PanelFrame {
 }
 
 export function errorText(error: unknown): string {
-  if (error instanceof GatewayRequestError) return `${error.message} (${error.code})`;
+  if (error instanceof GatewayError) return `${error.message} (${error.code})`;
   return error instanceof Error ? error.message : String(error);
 }
 
