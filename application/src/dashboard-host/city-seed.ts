@@ -4,6 +4,7 @@ import { merkleProof, merkleRoot, readingLeafData } from '@cityledger/chaincode-
 import { parseRsaPublicKeyPem, prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
 import { ClientIdentity } from 'fabric-shim';
 import { type TestGateway, personalDataOf } from '../testing/test-gateway';
+import type { ManualClock } from '../testing/manual-clock';
 
 /**
  * A small city seeded through the gateway's REST API only, as an operator's scripts would: what
@@ -43,7 +44,11 @@ export function usersOf(gateway: TestGateway): CityUsers {
 export class CitySeeder {
   readonly users: CityUsers;
 
-  constructor(readonly gateway: TestGateway) {
+  /** `clock` is the gateway's: the seed moves it to close an election instead of waiting. */
+  constructor(
+    readonly gateway: TestGateway,
+    readonly clock: ManualClock,
+  ) {
     this.users = usersOf(gateway);
   }
 
@@ -180,7 +185,7 @@ export async function seedEnergyMarket(seed: CitySeeder): Promise<{ interval: st
     }),
   );
   // The next whole minute at least a few seconds away: orders go in before it, clearing after it.
-  const startsAt = Math.ceil((Date.now() + 5000) / 60_000) * 60_000;
+  const startsAt = Math.ceil((seed.clock.now() + 5000) / 60_000) * 60_000;
   const interval = new Date(startsAt).toISOString();
   await Promise.all([
     seed.submit(users.ada, 'energy', 'energy-trading', 'PlaceSellOffer', [
@@ -290,7 +295,7 @@ export async function seedElection(seed: CitySeeder) {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const electionId = 'pb-harbour';
-  const closesAt = Date.now() + 9000;
+  const closesAt = seed.clock.now() + 9000;
   await seed.submit(users.authority, 'civic', 'voting', 'CreateElection', [
     electionId,
     'Harbour participatory budget',
@@ -303,7 +308,7 @@ export async function seedElection(seed: CitySeeder) {
     '',
     '1',
     '',
-    new Date(Date.now() - 60_000).toISOString(),
+    new Date(seed.clock.now() - 60_000).toISOString(),
     new Date(closesAt).toISOString(),
     pem,
   ]);
@@ -324,7 +329,7 @@ export async function seedElection(seed: CitySeeder) {
     signature,
     '["park"]',
   ]);
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, closesAt - Date.now() + 300)));
+  seed.clock.reach(closesAt + 300);
   await seed.submit(users.registrar, 'civic', 'voting', 'CloseElection', [electionId]);
   await seed.submit(users.registrar, 'civic', 'voting', 'TallyElection', [electionId]);
   return { electionId, receipt: receipt as { electionId: string; nullifier: string; ballotHash: string } };

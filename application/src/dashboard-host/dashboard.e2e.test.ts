@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { expect } from 'chai';
 import express from 'express';
 import type { Browser, Page } from 'playwright-core';
+import { ManualClock } from '../testing/manual-clock';
 import { type TestGateway, startTestGateway } from '../testing/test-gateway';
 import {
   type AirSensor,
@@ -44,6 +45,8 @@ describe('city dashboard (end to end in headless Chromium)', function () {
   let browser: Browser;
   let page: Page;
   let seed: CitySeeder;
+  // The ledger's time: seeding and the market's clearing move it instead of waiting.
+  const clock = new ManualClock();
   let market: { interval: string; startsAt: number };
   let election: Awaited<ReturnType<typeof seedElection>>;
   let campaign: Awaited<ReturnType<typeof seedCampaign>>;
@@ -57,7 +60,7 @@ describe('city dashboard (end to end in headless Chromium)', function () {
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
     const started = Date.now();
-    gateway = await startTestGateway({ RATE_LIMIT_PER_MINUTE: '0' });
+    gateway = await startTestGateway({ RATE_LIMIT_PER_MINUTE: '0' }, undefined, clock.now);
     // Mounted the way the gateway will: the dashboard first, then everything else.
     const app = express();
     app.use(createDashboardRouter());
@@ -66,7 +69,7 @@ describe('city dashboard (end to end in headless Chromium)', function () {
     await once(server, 'listening');
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    seed = new CitySeeder(gateway);
+    seed = new CitySeeder(gateway, clock);
     // The IoT bridge answers for an unknown reading with UNKNOWN_READING; a gateway without it has no such route.
     const probe = await gateway.request('GET', '/api/v1/iot/readings/did:cityledger:civic:aq-1/1', {
       token: seed.users.auditor,
@@ -227,8 +230,7 @@ describe('city dashboard (end to end in headless Chromium)', function () {
 
   it('shows a market clearing as soon as the operator clears the interval', async () => {
     await panel('energy').locator('.market').waitFor();
-    const wait = market.startsAt + 500 - Date.now();
-    if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+    clock.reach(market.startsAt + 500);
     await seed.submit(seed.users.utilityOperator, 'energy', 'energy-trading', 'ClearInterval', [
       market.interval,
     ]);

@@ -51,6 +51,8 @@ export interface EmbeddedConnectorOptions {
   submissions: RetryPolicy & Omit<SubmissionLimits, 'now'>;
   /** Chaincodes readiness requires installed; default: every chaincode the consortium defines. */
   requiredChaincodes?: string[];
+  /** The clock the gateway's proposals are stamped with (the time chaincode sees); tests pass one. */
+  now?: () => number;
 }
 
 /**
@@ -75,6 +77,7 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
       consortium: options.consortium,
       dataDir: options.dataDir,
       chaincodes: options.chaincodes,
+      ...(options.now ? { now: options.now } : {}),
     });
     return new EmbeddedLedgerConnector(network, options);
   }

@@ -32,7 +32,7 @@ async function startLedger(
   config: GatewayConfig,
   consortium: Consortium,
   logger: Logger,
-  chaincodes: Record<string, ReadonlyArray<ContractClass>> | undefined,
+  embedded: Pick<EmbeddedServerOptions, 'chaincodes' | 'now'>,
 ): Promise<LedgerConnector> {
   const { submissions, requiredChaincodes } = config;
   if (config.ledger.kind === 'fabric') {
@@ -48,23 +48,29 @@ async function startLedger(
   return EmbeddedLedgerConnector.start({
     consortium,
     dataDir: config.dataDir,
-    chaincodes: chaincodes ?? installedChaincodes(),
+    chaincodes: embedded.chaincodes ?? installedChaincodes(),
     submissions,
     requiredChaincodes,
+    ...(embedded.now ? { now: embedded.now } : {}),
   });
 }
 
-/** Starts the configured ledger (embedded network or Fabric) and the gateway on the configured port. */
-export async function startGatewayServer(options: {
-  config: GatewayConfig;
-  logger: Logger;
-  /** Embedded network only. Default: every chaincode package that exports contracts. */
+/** What only a gateway on the embedded network takes. */
+interface EmbeddedServerOptions {
+  /** Default: every chaincode package that exports contracts. */
   chaincodes?: Record<string, ReadonlyArray<ContractClass>>;
-}): Promise<RunningGateway> {
+  /** The clock the gateway stamps proposals with (the time chaincode sees); tests advance one. */
+  now?: () => number;
+}
+
+/** Starts the configured ledger (embedded network or Fabric) and the gateway on the configured port. */
+export async function startGatewayServer(
+  options: { config: GatewayConfig; logger: Logger } & EmbeddedServerOptions,
+): Promise<RunningGateway> {
   const { config, logger } = options;
   const consortium = loadConsortium(config.consortiumFile);
   const jwtKeys = resolveJwtKeys(config);
-  const ledger = await startLedger(config, consortium, logger, options.chaincodes);
+  const ledger = await startLedger(config, consortium, logger, options);
   let gateway: Gateway | undefined;
   let server: Server;
   let frontDoor: FrontDoor | undefined;

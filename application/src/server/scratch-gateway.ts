@@ -23,6 +23,8 @@ export async function startScratchGateway(
   purpose: string,
   env: Record<string, string> = {},
   chaincodes?: Record<string, ReadonlyArray<ContractClass>>,
+  /** The clock proposals are stamped with; default the wall clock. */
+  now?: () => number,
 ): Promise<ScratchGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), `cityledger-${purpose}-`));
   const config = loadGatewayConfig({
@@ -37,6 +39,7 @@ export async function startScratchGateway(
     config,
     logger: createJsonLogger('silent'),
     ...(chaincodes ? { chaincodes } : {}),
+    ...(now ? { now } : {}),
   });
   return {
     running,

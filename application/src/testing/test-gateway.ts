@@ -33,12 +33,15 @@ export interface TestGateway {
 export async function startTestGateway(
   env: Record<string, string> = {},
   chaincodes?: Record<string, ReadonlyArray<ContractClass>>,
+  /** The clock the gateway stamps proposals with: a `ManualClock`'s `now` lets a test skip time. */
+  now?: () => number,
 ): Promise<TestGateway> {
   const { running, dataDir, stop } = await startScratchGateway(
     'gateway',
     // Test brokers listen on loopback only, like the gateway itself.
     { MQTT_HOST: '127.0.0.1', ...env },
     chaincodes,
+    now,
   );
   const url = running.url;
   return {

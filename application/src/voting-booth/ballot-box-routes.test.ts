@@ -10,6 +10,7 @@ import {
   unblindSignature,
 } from '@cityledger/voter';
 import { expect } from 'chai';
+import { ManualClock } from '../testing/manual-clock';
 import { type TestGateway, registerEligibleVoter, startTestGateway, uniqueId } from '../testing/test-gateway';
 
 /**
@@ -30,11 +31,13 @@ describe('anonymous ballot box (POST /api/v1/ballot-box/{channel}/elections/{ele
   const civic = '/api/v1/channels/civic';
   const booth = (id: string) => `/api/v1/ballot-box/civic/elections/${id}/ballots`;
   const WINDOW_MS = 8_000;
+  // The election's time is its transactions' time: the close is reached by moving this clock.
+  const clock = new ManualClock();
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const tokenKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
   before(async () => {
-    gateway = await startTestGateway();
+    gateway = await startTestGateway({}, undefined, clock.now);
     const registrar = gateway.token('rita', 'CityMSP', 'registrar');
     const authority = gateway.token('elena', 'CityMSP', 'election-authority');
     citizen = gateway.token('carl', 'CityMSP', 'citizen');
@@ -55,8 +58,8 @@ describe('anonymous ballot box (POST /api/v1/ballot-box/{channel}/elections/{ele
           { optionId: 'harbour', label: 'Harbour park' },
           { optionId: 'station', label: 'Station square' },
         ],
-        opensAt: new Date(Date.now() - 1000).toISOString(),
-        closesAt: new Date(Date.now() + WINDOW_MS).toISOString(),
+        opensAt: new Date(clock.now() - 1000).toISOString(),
+        closesAt: new Date(clock.now() + WINDOW_MS).toISOString(),
         tokenKeyPem,
       },
     });
@@ -171,7 +174,7 @@ describe('anonymous ballot box (POST /api/v1/ballot-box/{channel}/elections/{ele
   });
 
   it('counts the ballot: after the close and the tally, VerifyReceipt finds it under the published root; a late ballot gets 409', async () => {
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(closesAt) - Date.now() + 200)));
+    clock.setTo(Date.parse(closesAt) + 200);
     const base = `${civic}/elections/${electionId}`;
     expect((await gateway.request('POST', `${base}/close`, { token: citizen })).status).to.equal(200);
     const tally = await gateway.request('POST', `${base}/tally`, { token: citizen });

@@ -43,6 +43,11 @@ export interface EmbeddedNetworkOptions {
   dataDir: string;
   /** Installed chaincode implementations by chaincode name; the consortium says on which channels. */
   chaincodes?: Record<string, ReadonlyArray<ContractClass>>;
+  /**
+   * The clock of the network's clients, in ms: it stamps their proposals, the time chaincode sees.
+   * Tests advance one instead of waiting for a market interval or an election to end.
+   */
+  now?: () => number;
 }
 
 /** A channel as operators see it: its height, and why it cannot commit or is not trusted, if so. */
@@ -92,11 +97,13 @@ export class EmbeddedNetwork {
     readonly consortium: Consortium,
     readonly crypto: CryptoMaterial,
     private readonly orderer: OrderingService,
+    now: () => number,
   ) {
     this.client = new TransactionClient(
       (name) => this.channels.get(name),
       (mspId) => this.peers.get(mspId) ?? [],
       orderer,
+      now,
     );
   }
 
@@ -106,7 +113,7 @@ export class EmbeddedNetwork {
     const ordererNode = crypto.organizations().flatMap((org) => org.orderers)[0];
     if (!ordererNode) throw new Error('the consortium has no orderer');
     const orderer = new OrderingService(ordererNode.identity, consortium.definition.ordering);
-    const network = new EmbeddedNetwork(consortium, crypto, orderer);
+    const network = new EmbeddedNetwork(consortium, crypto, orderer, options.now ?? Date.now);
     const msps = new Map<string, MembershipServiceProvider>(
       crypto.organizations().map((org) => [org.mspId, org.msp]),
     );

@@ -61,6 +61,8 @@ export class TransactionClient {
     private readonly channels: (name: string) => ChannelParts | undefined,
     private readonly peers: (mspId: string) => EndorsingPeer[],
     private readonly orderer: OrderingService,
+    /** The client's clock, for proposal timestamps: a client stamps its own proposals. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   private parts(channel: string): ChannelParts {
@@ -80,6 +82,7 @@ export class TransactionClient {
         chaincode: request.chaincode,
         args: [request.function, ...(request.args ?? [])],
         transient,
+        timestamp: new Date(this.now()),
       },
       creator,
     );

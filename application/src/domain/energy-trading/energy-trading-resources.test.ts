@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { SmartMeter } from '../../demo/smart-meter';
+import { ManualClock } from '../../testing/manual-clock';
 import { type TestGateway, personalDataOf, startTestGateway, uniqueId } from '../../testing/test-gateway';
-
-const sleepUntil = (time: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.max(0, time - Date.now())));
 
 describe('energy-trading REST resources', () => {
   let gateway: TestGateway;
   let operator: string;
+  // The market's time is the proposals' time: the tests move it instead of waiting for an interval.
+  const clock = new ManualClock();
   const energy = '/api/v1/channels/energy';
   const market = `${energy}/market`;
 
@@ -59,7 +59,7 @@ describe('energy-trading REST resources', () => {
 
   before(async function () {
     this.timeout(60_000);
-    gateway = await startTestGateway();
+    gateway = await startTestGateway({}, undefined, clock.now);
     operator = gateway.token('uma', 'UtilityMSP', 'operator');
     const config = await gateway.request('PUT', `${market}/config`, {
       token: operator,
@@ -77,7 +77,7 @@ describe('energy-trading REST resources', () => {
   after(() => gateway.stop());
 
   it('trades one interval: deposit, offer and bid, clearing, readings, settlement, reconciliation', async function () {
-    this.timeout(180_000);
+    this.timeout(60_000);
     const seller = await prosumer('sally');
     const buyer = await prosumer('bert');
     const deposit = await gateway.request('POST', `${market}/accounts/${buyer.did}/deposits`, {
@@ -91,12 +91,11 @@ describe('energy-trading REST resources', () => {
     });
     expect(twice.status).to.equal(409);
 
-    // The next minute that leaves time to place orders before its gate closes.
-    let start = Math.ceil(Date.now() / 60_000) * 60_000;
-    if (start - Date.now() < 8000) start += 60_000;
+    // The next minute: orders go in before its gate closes, clearing after it opens.
+    const start = Math.ceil((clock.now() + 1) / 60_000) * 60_000;
     const interval = new Date(start).toISOString();
     const end = new Date(start + 60_000).toISOString();
-    const now = new Date().toISOString();
+    const now = new Date(clock.now()).toISOString();
     const baseline = await gateway.request('POST', `${market}/meter-readings`, {
       token: operator,
       body: { readings: [...seller.meter.read(now), ...buyer.meter.read(now)] },
@@ -131,7 +130,7 @@ describe('energy-trading REST resources', () => {
     const book = await gateway.request('GET', `${market}/intervals/${interval}/orders`, { token: operator });
     expect(book.body.records).to.have.length(2);
 
-    await sleepUntil(start + 200);
+    clock.setTo(start + 200);
     const cleared = await gateway.request('POST', `${market}/intervals/${interval}/clearing`, {
       token: operator,
     });
@@ -163,7 +162,7 @@ describe('energy-trading REST resources', () => {
         ],
       },
     });
-    await sleepUntil(start + 60_000 + 200);
+    clock.setTo(start + 60_000 + 200);
     const settled = await gateway.request('POST', `${market}/intervals/${interval}/settlement`, {
       token: operator,
     });
@@ -187,7 +186,7 @@ describe('energy-trading REST resources', () => {
   it('refuses an order on someone else’s account (403) and market steps by a non-operator', async () => {
     const owner = await prosumer('olly');
     const other = gateway.token('eve', 'CityMSP', 'citizen');
-    const interval = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 120_000).toISOString();
+    const interval = new Date(Math.ceil(clock.now() / 60_000) * 60_000 + 120_000).toISOString();
     const stolen = await gateway.request('POST', `${market}/orders`, {
       token: other,
       body: {
