@@ -24,8 +24,22 @@ const ADA = 'did:cityledger:energy:ada';
 const UTILITY = 'did:cityledger:energy:utility';
 const METER = 'did:cityledger:energy:meter-1';
 
-function ledgerAt(start = '2025-01-01T00:00:00.000Z'): FakeLedger {
-  return new FakeLedger('energy', start);
+/**
+ * A ledger of channel `energy` beside a telemetry chaincode that holds `feeds` (feed id → metric
+ * names) and answers `NOT_FOUND` for any other feed, as telemetry's `GetFeed` does.
+ */
+function ledgerAt(
+  start = '2025-01-01T00:00:00.000Z',
+  feeds: Readonly<Record<string, string[]>> = {},
+): FakeLedger {
+  const ledger = new FakeLedger('energy', start);
+  ledger.chaincodes.set('telemetry', async ([fn, feedId]) => {
+    const metrics = fn === 'GetFeed' ? feeds[feedId ?? ''] : undefined;
+    if (!metrics) return { status: 500, message: `NOT_FOUND: feed ${feedId} does not exist` };
+    const feed = { feedId, metrics: metrics.map((name) => ({ name, unit: 'u' })), deviceKinds: [] };
+    return { status: 200, payload: Buffer.from(JSON.stringify(feed)) };
+  });
+  return ledger;
 }
 
 /** The two steps of a registration: the personal data to the City's collection, then the public DID. */
@@ -410,6 +424,65 @@ describe('IdentityContract', () => {
         ),
       );
       expect(sensor.controller).to.equal('CityMSP');
+    });
+
+    it('refuses a device whose feed does not take all its metrics, naming them, and writes nothing', async () => {
+      const ledger = ledgerAt(undefined, { 'air-quality': ['pm2_5'] });
+      await ledger.submit(cityAdmin, (ctx) => contract.RegisterOrganisation(ctx, 'city', 'City', ''));
+      const register =
+        (id: string, metrics: string[]) => (ctx: Parameters<typeof contract.RegisterDevice>[0]) =>
+          contract.RegisterDevice(
+            ctx,
+            id,
+            'air-quality-sensor',
+            'did:cityledger:energy:city',
+            newP256Pem(),
+            JSON.stringify(metrics),
+            'air-quality',
+          );
+      expect(await submitFails(ledger, cityOperator, register('aq1', ['pm2_5', 'no2', 'o3']))).to.equal(
+        'INVALID_ARGUMENT: metricsJson: feed air-quality does not take no2, o3; it takes pm2_5',
+      );
+      const sensor = await ledger.submit(cityOperator, register('aq1', ['pm2_5']));
+      expect(sensor.device?.metrics).to.deep.equal(['pm2_5']);
+    });
+
+    it('asks telemetry on the same channel for the feed inside the registration', async () => {
+      const ledger = ledgerAt(undefined, { meters: ['kwh_import', 'kwh_export'] });
+      await registerUtility(ledger);
+      const tx = ledger.begin(utilityOperator);
+      await contract.RegisterDevice(
+        tx.ctx,
+        'm1',
+        'smart-meter',
+        UTILITY,
+        newP256Pem(),
+        '["kwh_import"]',
+        'meters',
+      );
+      expect(tx.stub.invokeChaincode.firstCall.args).to.deep.equal(['telemetry', ['GetFeed', 'meters'], '']);
+    });
+
+    it('registers a device whose feed telemetry does not hold, or where telemetry is not on the channel', async () => {
+      const ledger = ledgerAt();
+      await registerUtility(ledger);
+      expect((await registerMeter(ledger)).device?.feedId).to.equal('meters-north');
+      ledger.chaincodes.set('telemetry', async () => {
+        // What the shim does when the peer cannot run the called chaincode: the call itself fails.
+        throw new Error('chaincode telemetry is not defined on channel energy');
+      });
+      expect((await registerMeter(ledger, newP256Pem(), 'meter-2')).device?.feedId).to.equal('meters-north');
+    });
+
+    it('refuses the device when telemetry fails otherwise, without writing', async () => {
+      const ledger = ledgerAt();
+      await registerUtility(ledger);
+      ledger.chaincodes.set('telemetry', async () => ({ status: 500, message: 'out of memory' }));
+      expect(
+        await submitFails(ledger, utilityOperator, (ctx) =>
+          contract.RegisterDevice(ctx, 'm1', 'smart-meter', UTILITY, newP256Pem(), '["kwh_import"]', 'f'),
+        ),
+      ).to.equal('CHAINCODE_CALL_FAILED: telemetry.GetFeed answered status 500: out of memory');
     });
 
     it('refuses device registration by citizens, registrars and the auditor', async () => {

@@ -35,6 +35,7 @@ import {
   type Caller,
 } from '@cityledger/chaincode-common';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { requireMetricsOfFeed } from './device-feed';
 import {
   parsePersonalData,
   personalDataBytes,
@@ -245,7 +246,8 @@ export class IdentityContract extends Contract {
 
   /**
    * Registers an IoT device with its P-256 key. Smart meters and EV chargers by UtilityMSP
-   * operators, city sensors by CityMSP operators. `metricsJson` is a JSON array of metric names.
+   * operators, city sensors by CityMSP operators. `metricsJson` is a JSON array of metric names;
+   * when telemetry on this channel holds feed `feedId`, each must be one of the feed's metrics.
    */
   @Transaction()
   @Returns('DidDocument')
@@ -295,6 +297,7 @@ export class IdentityContract extends Contract {
     }
     const keyIndex = this.deviceKeyIndex(ctx, key.pem);
     await this.requireUnusedKey(ctx, keyIndex);
+    await requireMetricsOfFeed(ctx, feed, metrics);
 
     const now = txTimeIso(ctx);
     const verificationKey: VerificationKey = { keyId: `${did}#key-1`, publicKeyPem: key.pem, validFrom: now };

@@ -114,6 +114,46 @@ describe('identity REST resources', () => {
     expect(kind.body.error.field).to.equal('kind');
   });
 
+  it('refuses a device with a metric its feed does not take (400, naming it) and writes nothing', async () => {
+    const cityOperator = gateway.token('cora', 'CityMSP', 'operator');
+    const feedId = uniqueId('air');
+    const feed = await gateway.request('POST', `${civic}/feeds`, {
+      token: cityOperator,
+      body: {
+        feedId,
+        metrics: [{ name: 'pm2_5', unit: 'ug/m3' }],
+        deviceKinds: ['air-quality-sensor'],
+      },
+    });
+    expect(feed.status).to.equal(201);
+    const owner = await registerPerson(civic);
+    const id = uniqueId('aq');
+    const body = {
+      id,
+      kind: 'air-quality-sensor',
+      ownerDid: `did:cityledger:civic:${owner.id}`,
+      publicKeyPem: devicePublicKeyPem(),
+      metrics: ['pm2_5', 'no2'],
+      feedId,
+    };
+    const refused = await gateway.request('POST', `${civic}/devices`, { token: cityOperator, body });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error).to.include({
+      code: 'INVALID_ARGUMENT',
+      field: 'metricsJson',
+    });
+    expect(refused.body.error.message).to.contain(`feed ${feedId} does not take no2; it takes pm2_5`);
+    const absent = await gateway.request('GET', `${civic}/devices/did:cityledger:civic:${id}`, {
+      token: cityOperator,
+    });
+    expect(absent.status).to.equal(404);
+    const created = await gateway.request('POST', `${civic}/devices`, {
+      token: cityOperator,
+      body: { ...body, metrics: ['pm2_5'] },
+    });
+    expect(created.status).to.equal(201);
+  });
+
   it('issues, checks, lists and revokes a credential', async () => {
     const { id } = await registerPerson();
     const subjectDid = `did:cityledger:civic:${id}`;
