@@ -5,17 +5,19 @@ process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LE
 
 import { parseArgs } from 'node:util';
 import { resolveJwtKeys } from '../auth/jwt-keys';
+import { gatewayUrl, GATEWAY_URL_USAGE } from '../cli/gateway-url';
 import { ConfigError, loadGatewayConfig } from '../config/gateway-config';
 import { startScratchGateway } from '../server/scratch-gateway';
 import { runCityStory } from './city-story';
 import { DemoGateway, DemoStepError } from './demo-client';
 import { Narrator } from './narrator';
 
-const USAGE = `usage: npm run demo [-- --embedded]
+const USAGE = `usage: npm run demo [-- --url <url> | --embedded]
 
 Plays the CityLedger smart-city story through the REST API and prints each step.
-  (default)    against a running gateway: GATEWAY_URL (default http://localhost:3000), tokens
-               signed with the gateway's configuration (same environment and data directory as npm start)
+  (default)    against a running gateway, with tokens signed with the gateway's configuration
+               (same environment and data directory as npm start)
+  ${GATEWAY_URL_USAGE}
   --embedded   starts its own gateway on the embedded network in a temporary data directory
 `;
 
@@ -32,8 +34,7 @@ async function embeddedTarget(): Promise<Target> {
   };
 }
 
-async function runningTarget(narrator: Narrator): Promise<Target> {
-  const url = (process.env.GATEWAY_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+async function runningTarget(narrator: Narrator, url: string): Promise<Target> {
   const keys = resolveJwtKeys(loadGatewayConfig(process.env));
   if (keys.secretFile?.created) {
     narrator.note(
@@ -43,7 +44,7 @@ async function runningTarget(narrator: Narrator): Promise<Target> {
   const ready = await fetch(`${url}/readyz`).catch(() => undefined);
   if (!ready?.ok) {
     throw new Error(
-      `no ready gateway at ${url} (start one with npm start, set GATEWAY_URL, or run with --embedded)`,
+      `no ready gateway at ${url} (start one with npm start, pass --url or set GATEWAY_URL, or run with --embedded)`,
     );
   }
   return { gateway: new DemoGateway(url, keys), stop: async () => undefined };
@@ -51,20 +52,26 @@ async function runningTarget(narrator: Narrator): Promise<Target> {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { embedded: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      embedded: { type: 'boolean', default: false },
+      url: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (values.embedded && values.url !== undefined) throw new Error('--url and --embedded exclude each other');
+  const url = values.embedded ? undefined : gatewayUrl(values.url, process.env);
   const narrator = new Narrator();
   narrator.line('CityLedger — a smart city on a permissioned ledger');
   narrator.line(
     values.embedded
       ? 'Starting the whole consortium in this process (embedded network, temporary data directory)…'
-      : `Using the gateway at ${process.env.GATEWAY_URL ?? 'http://localhost:3000'}`,
+      : `Using the gateway at ${url}`,
   );
-  const target = values.embedded ? await embeddedTarget() : await runningTarget(narrator);
+  const target = url === undefined ? await embeddedTarget() : await runningTarget(narrator, url);
   try {
     const outcome = await runCityStory(target.gateway, narrator);
     const broken = Object.entries(outcome.verified).filter(([, ok]) => !ok);

@@ -1,11 +1,12 @@
 // The device simulator: registers devices through the gateway and streams signed readings.
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { resolveJwtKeys } from '../../auth/jwt-keys';
 import { issueToken } from '../../auth/token-issuer';
 import { loadGatewayConfig } from '../../config/gateway-config';
 import {
   AIR_QUALITY_FEED,
+  type FeedInUse,
+  type FeedSpec,
   SMART_METER_FEED,
   type SimulatedDevice,
   ensureFeed,
@@ -14,72 +15,32 @@ import {
   linkMetersToAccount,
   registerDevice,
 } from './device-fleet';
-import { type SimulatorTransport, type StreamProgress, streamReadings } from './load-generator';
+import { type StreamProgress, streamReadings } from './load-generator';
+import { parseSimulatorOptions, USAGE } from './simulator-options';
 
-const USAGE = `usage: npm run simulate -- [options]
-
-Registers simulated devices through the gateway (identity and telemetry REST resources) and
-streams signed readings to the IoT bridge, printing a live progress line and a summary.
-
-  --url <url>            gateway (default http://127.0.0.1:3000)
-  --sensors <n>          air-quality sensors on civic (default 10)
-  --meters <n>           smart meters on energy (default 2)
-  --rate <n>             readings per second over all devices (default 100; 0 = as fast as answered)
-  --duration <s>         seconds to stream (default 30)
-  --transport http|mqtt  (default http)
-  --mqtt-url <url>       broker for --transport mqtt (default mqtt://<gateway host>:1883)
-  --per-message <n>      readings per request / message (default 1)
-
-Tokens for registering devices are minted from the gateway's configuration (the same environment
-variables and data directory as npm start, like npm run token); or pass them:
-  --city-operator <jwt> --city-registrar <jwt> --utility-operator <jwt> --utility-registrar <jwt>
-`;
-
-function positive(name: string, text: string, allowZero = false): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1))
-    throw new Error(`--${name} ${text}: must be a whole number${allowZero ? '' : ' above 0'}`);
-  return n;
+function progressLine(p: StreamProgress, mqtt: boolean): string {
+  const rate = p.elapsedMs > 0 ? Math.round((p.accepted * 1000) / p.elapsedMs) : 0;
+  return `\r${(p.elapsedMs / 1000).toFixed(0).padStart(4)} s  sent ${p.sent}${mqtt ? `  acked ${p.acknowledged}` : ''}  accepted ${p.accepted}  rejected ${p.rejected}  429 ${p.backPressure}  errors ${p.errors}  (${rate} accepted/s)   `;
 }
 
-function progressLine(p: StreamProgress): string {
-  const rate = p.elapsedMs > 0 ? Math.round((p.accepted * 1000) / p.elapsedMs) : 0;
-  return `\r${(p.elapsedMs / 1000).toFixed(0).padStart(4)} s  sent ${p.sent}  accepted ${p.accepted}  rejected ${p.rejected}  429 ${p.backPressure}  errors ${p.errors}  (${rate} accepted/s)   `;
+/** What the simulator says about the feed its devices publish to. */
+function feedNote(channel: string, spec: FeedSpec, feed: FeedInUse): string {
+  if (feed.created) return `created feed ${feed.feedId} on ${channel} (${feed.metrics.join(', ')})`;
+  if (feed.leftOut.length === 0)
+    return `using feed ${feed.feedId} on ${channel} (${feed.metrics.join(', ')})`;
+  return (
+    `feed ${feed.feedId} on ${channel} exists and does not take ${feed.leftOut.join(', ')}: ` +
+    `its ${spec.deviceKinds.join(', ')} devices publish only ${feed.metrics.join(', ')}`
+  );
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string', default: 'http://127.0.0.1:3000' },
-      sensors: { type: 'string', default: '10' },
-      meters: { type: 'string', default: '2' },
-      rate: { type: 'string', default: '100' },
-      duration: { type: 'string', default: '30' },
-      transport: { type: 'string', default: 'http' },
-      'mqtt-url': { type: 'string' },
-      'per-message': { type: 'string', default: '1' },
-      'city-operator': { type: 'string' },
-      'city-registrar': { type: 'string' },
-      'utility-operator': { type: 'string' },
-      'utility-registrar': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
+  const options = parseSimulatorOptions(process.argv.slice(2), process.env);
+  if (!options) {
     process.stdout.write(USAGE);
     return;
   }
-  const transport = values.transport as SimulatorTransport;
-  if (transport !== 'http' && transport !== 'mqtt') throw new Error('--transport must be http or mqtt');
-  const url = values.url.replace(/\/$/, '');
-  const sensors = positive('sensors', values.sensors, true);
-  const meters = positive('meters', values.meters, true);
-  if (sensors + meters === 0) throw new Error('simulate at least one device');
-  const rate = positive('rate', values.rate, true);
-  const durationMs = positive('duration', values.duration) * 1000;
-  const perMessage = positive('per-message', values['per-message']);
-  const mqttUrl = values['mqtt-url'] ?? `mqtt://${new URL(url).hostname}:1883`;
-
+  const { url, sensors, meters, transport, durationMs, rate } = options;
   let mint: ((sub: string, org: string, role: string) => string) | undefined;
   const token = (given: string | undefined, sub: string, org: string, role: string) => {
     if (given) return given;
@@ -94,15 +55,16 @@ async function main(): Promise<void> {
   const devices: SimulatedDevice[] = [];
   process.stderr.write(`registering ${sensors} sensors and ${meters} meters (run ${run}) at ${url} …\n`);
   if (sensors > 0) {
-    const operator = token(values['city-operator'], 'simulator', 'CityMSP', 'operator');
+    const operator = token(options.tokens.cityOperator, 'simulator', 'CityMSP', 'operator');
     const owner = await ensureOrganisationDid(
       api,
       'civic',
-      token(values['city-registrar'], 'simulator', 'CityMSP', 'registrar'),
+      token(options.tokens.cityRegistrar, 'simulator', 'CityMSP', 'registrar'),
       'CityMSP',
       'city',
     );
-    await ensureFeed(api, 'civic', operator, AIR_QUALITY_FEED);
+    const feed = await ensureFeed(api, 'civic', operator, AIR_QUALITY_FEED);
+    process.stderr.write(`${feedNote('civic', AIR_QUALITY_FEED, feed)}\n`);
     for (let i = 0; i < sensors; i++) {
       devices.push(
         await registerDevice(api, operator, {
@@ -110,22 +72,23 @@ async function main(): Promise<void> {
           id: `sim-${run}-aq-${i + 1}`,
           kind: 'air-quality-sensor',
           ownerDid: owner,
-          metrics: ['pm2_5', 'no2'],
-          feedId: AIR_QUALITY_FEED.feedId,
+          metrics: feed.metrics,
+          feedId: feed.feedId,
         }),
       );
     }
   }
   if (meters > 0) {
-    const operator = token(values['utility-operator'], 'simulator', 'UtilityMSP', 'operator');
+    const operator = token(options.tokens.utilityOperator, 'simulator', 'UtilityMSP', 'operator');
     const owner = await ensureOrganisationDid(
       api,
       'energy',
-      token(values['utility-registrar'], 'simulator', 'UtilityMSP', 'registrar'),
+      token(options.tokens.utilityRegistrar, 'simulator', 'UtilityMSP', 'registrar'),
       'UtilityMSP',
       'utility',
     );
-    await ensureFeed(api, 'energy', operator, SMART_METER_FEED);
+    const feed = await ensureFeed(api, 'energy', operator, SMART_METER_FEED);
+    process.stderr.write(`${feedNote('energy', SMART_METER_FEED, feed)}\n`);
     const firstMeter = devices.length;
     for (let i = 0; i < meters; i++) {
       devices.push(
@@ -134,8 +97,8 @@ async function main(): Promise<void> {
           id: `sim-${run}-meter-${i + 1}`,
           kind: 'smart-meter',
           ownerDid: owner,
-          metrics: ['import_wh', 'export_wh'],
-          feedId: SMART_METER_FEED.feedId,
+          metrics: feed.metrics,
+          feedId: feed.feedId,
         }),
       );
     }
@@ -148,20 +111,31 @@ async function main(): Promise<void> {
       devices.slice(firstMeter).map((d) => d.did),
     );
   }
+  const mqtt = transport === 'mqtt';
   process.stderr.write(
-    `streaming over ${transport.toUpperCase()} for ${durationMs / 1000} s at ${rate > 0 ? `${rate} readings/s` : 'full speed'} …\n`,
+    `streaming over ${transport.toUpperCase()}${mqtt ? ` to ${options.mqttUrl}` : ''} for ${durationMs / 1000} s at ${rate > 0 ? `${rate} readings/s` : 'full speed'} …\n`,
   );
+  if (mqtt) {
+    process.stderr.write(
+      'MQTT verdicts come from the gateway’s /metrics counters (all MQTT publishers); a PUBACK (acked) only says a message was taken in\n',
+    );
+  }
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  process.once('SIGINT', onInterrupt);
   const summary = await streamReadings({
     devices,
     transport,
     url,
-    mqttUrl,
+    ...(options.mqttUrl ? { mqttUrl: options.mqttUrl } : {}),
     ...(rate > 0 ? { ratePerSecond: rate } : {}),
     durationMs,
-    readingsPerMessage: perMessage,
-    onProgress: (p) => process.stderr.write(progressLine(p)),
+    readingsPerMessage: options.perMessage,
+    onProgress: (p) => process.stderr.write(progressLine(p, mqtt)),
+    signal: stop.signal,
   });
-  process.stderr.write(`${progressLine(summary)}\n`);
+  process.off('SIGINT', onInterrupt);
+  process.stderr.write(`${progressLine(summary, mqtt)}\n`);
   const reasons = Object.entries(summary.rejectedByReason)
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');
@@ -170,6 +144,7 @@ async function main(): Promise<void> {
       '',
       `simulated ${devices.length} devices over ${transport.toUpperCase()} for ${(summary.elapsedMs / 1000).toFixed(1)} s`,
       `  sent          ${summary.sent}`,
+      ...(mqtt ? [`  acked         ${summary.acknowledged}`] : []),
       `  accepted      ${summary.accepted}  (${Math.round(summary.acceptedPerSecond)} /s)`,
       `  rejected      ${summary.rejected}${reasons ? `  (${reasons})` : ''}`,
       ...(summary.firstRejection

@@ -78,15 +78,45 @@ export interface FeedSpec {
   thresholds?: Array<{ metric: string; comparison: 'gt' | 'gte' | 'lt' | 'lte'; limit: number }>;
 }
 
-/** Creates the feed unless it exists. */
+/** The feed devices publish to, and which of the wanted metrics it takes. */
+export interface FeedInUse {
+  feedId: string;
+  /** False when the feed existed already (its definition, not the spec, then decides). */
+  created: boolean;
+  /** The spec's metrics that the feed takes, in the spec's order: what devices may publish. */
+  metrics: string[];
+  /** The spec's metrics that an existing feed does not take. */
+  leftOut: string[];
+}
+
+/**
+ * Creates the feed unless it exists. An existing feed keeps its definition (a feed's metrics
+ * never change), so devices must publish only the metrics it takes: the answer lists them. Throws
+ * when an existing feed takes none of the spec's metrics or not all of its device kinds.
+ */
 export async function ensureFeed(
   api: GatewayApi,
   channel: string,
   token: string,
   feed: FeedSpec,
-): Promise<void> {
+): Promise<FeedInUse> {
+  const wanted = feed.metrics.map((m) => m.name);
   const answer = await api.request('POST', `/api/v1/channels/${channel}/feeds`, { token, body: feed });
   expectStatus(answer, [201, 409], `creating feed ${feed.feedId} on ${channel}`);
+  if (answer.status === 201) return { feedId: feed.feedId, created: true, metrics: wanted, leftOut: [] };
+  const existing = await api.request('GET', `/api/v1/channels/${channel}/feeds/${feed.feedId}`, { token });
+  expectStatus(existing, [200], `reading feed ${feed.feedId} on ${channel}`);
+  const taken = new Set((existing.body.metrics as Array<{ name: string }>).map((m) => m.name));
+  const kinds = new Set(existing.body.deviceKinds as string[]);
+  const metrics = wanted.filter((m) => taken.has(m));
+  const missingKinds = feed.deviceKinds.filter((k) => !kinds.has(k));
+  if (metrics.length === 0 || missingKinds.length > 0) {
+    throw new SetupError(
+      `feed ${feed.feedId} on ${channel} exists and takes ${[...taken].join(', ')} from ${[...kinds].join(', ')}; ` +
+        `the simulator needs ${wanted.join(' or ')} from ${feed.deviceKinds.join(', ')}`,
+    );
+  }
+  return { feedId: feed.feedId, created: false, metrics, leftOut: wanted.filter((m) => !taken.has(m)) };
 }
 
 /** A device as the simulator drives it: its DID, its private key and where it is in its sequence. */

@@ -16,11 +16,23 @@ export interface StreamOptions {
   /** Readings per HTTP request / MQTT message (a device's own readings). */
   readingsPerMessage: number;
   onProgress?: (progress: StreamProgress) => void;
+  /** How often `onProgress` is called (default every second). */
+  progressIntervalMs?: number;
+  /** Stops the stream early (e.g. Ctrl-C); the summary covers what was sent until then. */
+  signal?: AbortSignal;
 }
 
+/**
+ * Over HTTP, `accepted` and `rejected` are the gateway's answers to the requests. MQTT has no
+ * per-reading answer (a PUBACK says a message was taken in, whatever the verdict on its readings,
+ * and the bridge publishes no verdicts), so they are the growth of the gateway's MQTT counters on
+ * /metrics since the stream started: counted by the gateway, but over every MQTT publisher.
+ */
 export interface StreamProgress {
   elapsedMs: number;
   sent: number;
+  /** MQTT: messages' readings acknowledged (PUBACK). */
+  acknowledged: number;
   accepted: number;
   rejected: number;
   backPressure: number;
@@ -63,6 +75,7 @@ export async function streamReadings(options: StreamOptions): Promise<StreamSumm
   const progress: StreamProgress = {
     elapsedMs: 0,
     sent: 0,
+    acknowledged: 0,
     accepted: 0,
     rejected: 0,
     backPressure: 0,
@@ -73,6 +86,20 @@ export async function streamReadings(options: StreamOptions): Promise<StreamSumm
   const latencies: number[] = [];
   const clients = new Map<string, MqttClient>();
   const mqttBefore = options.transport === 'mqtt' ? await mqttCounters(options.url) : undefined;
+  /** Takes the MQTT verdicts from the gateway's counters (their growth since the stream started). */
+  const countMqttVerdicts = async () => {
+    if (!mqttBefore) return;
+    const after = await mqttCounters(options.url);
+    progress.accepted = after.accepted - mqttBefore.accepted;
+    progress.rejected = 0;
+    for (const [reason, n] of Object.entries(after.rejected)) {
+      const delta = n - (mqttBefore.rejected[reason] ?? 0);
+      if (delta > 0) {
+        rejectedByReason[reason] = delta;
+        progress.rejected += delta;
+      }
+    }
+  };
   if (options.transport === 'mqtt') {
     if (!options.mqttUrl) throw new Error('an MQTT URL is needed for the mqtt transport');
     for (const device of options.devices) {
@@ -92,15 +119,29 @@ export async function streamReadings(options: StreamOptions): Promise<StreamSumm
     nextSlot = at + (readings * 1000) / options.ratePerSecond;
     if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
   };
-  const ticker = setInterval(
-    () => options.onProgress?.({ ...progress, elapsedMs: Date.now() - started }),
-    1000,
-  );
+  const stopped = () => Date.now() >= end || options.signal?.aborted === true;
+  let reporting: Promise<void> = Promise.resolve();
+  let reportingNow = false;
+  const report = async () => {
+    try {
+      await countMqttVerdicts();
+    } catch {
+      // /metrics did not answer this time: the next report counts again.
+    }
+    options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+  };
+  const ticker = setInterval(() => {
+    if (reportingNow) return;
+    reportingNow = true;
+    reporting = report().finally(() => {
+      reportingNow = false;
+    });
+  }, options.progressIntervalMs ?? 1000);
 
   const runDevice = async (device: SimulatedDevice) => {
-    while (Date.now() < end) {
+    while (!stopped()) {
       await pace(options.readingsPerMessage);
-      if (Date.now() >= end) break;
+      if (stopped()) break;
       const readings = Array.from({ length: options.readingsPerMessage }, () => nextReading(device));
       progress.sent += readings.length;
       const t0 = performance.now();
@@ -137,7 +178,7 @@ export async function streamReadings(options: StreamOptions): Promise<StreamSumm
             .get(device.did)!
             .publishAsync(`cityledger/${device.channel}/${device.did}/readings`, payload, { qos: 1 });
           latencies.push(performance.now() - t0);
-          progress.accepted += readings.length; // corrected from the gateway's counters at the end
+          progress.acknowledged += readings.length;
         }
       } catch {
         progress.errors += readings.length;
@@ -147,20 +188,11 @@ export async function streamReadings(options: StreamOptions): Promise<StreamSumm
   };
   await Promise.all(options.devices.map(runDevice));
   clearInterval(ticker);
+  await reporting;
   const elapsedMs = Date.now() - started;
   await Promise.all([...clients.values()].map((c) => c.endAsync()));
-  if (mqttBefore) {
-    const after = await mqttCounters(options.url);
-    progress.accepted = after.accepted - mqttBefore.accepted;
-    progress.rejected = 0;
-    for (const [reason, n] of Object.entries(after.rejected)) {
-      const delta = n - (mqttBefore.rejected[reason] ?? 0);
-      if (delta > 0) {
-        rejectedByReason[reason] = delta;
-        progress.rejected += delta;
-      }
-    }
-  }
+  // Every message was acknowledged, so the gateway has counted every reading of this stream.
+  await countMqttVerdicts();
   latencies.sort((a, b) => a - b);
   return {
     ...progress,
