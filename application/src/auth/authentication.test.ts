@@ -6,7 +6,7 @@ import { loadConsortium } from '@cityledger/network';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { loadGatewayConfig } from '../config/gateway-config';
-import { createGateway } from '../http/create-gateway';
+import { createGateway } from '../server/create-gateway';
 import { createJsonLogger } from '../observability/logger';
 import { type TestGateway, startTestGateway } from '../testing/test-gateway';
 import { KNOWN_ROLES } from './caller';

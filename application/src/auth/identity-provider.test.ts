@@ -5,7 +5,7 @@ import { loadConsortium } from '@cityledger/network';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { loadGatewayConfig } from '../config/gateway-config';
-import { type Gateway, createGateway } from '../http/create-gateway';
+import { type Gateway, createGateway } from '../server/create-gateway';
 import { createJsonLogger } from '../observability/logger';
 import {
   PROVIDER_AUDIENCE,

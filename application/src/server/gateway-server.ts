@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type Consortium, type ContractClass, loadConsortium } from '@cityledger/network';
 import { type JwtKeys, resolveJwtKeys } from '../auth/jwt-keys';
 import type { GatewayConfig } from '../config/gateway-config';
-import { type Gateway, createGateway } from '../http/create-gateway';
+import { type Gateway, createGateway } from './create-gateway';
 import { answerOversizedRequests } from '../http/oversized-request';
 import { EmbeddedLedgerConnector } from '../ledger/embedded-connector';
 import { installedChaincodes } from '../ledger/installed-chaincodes';

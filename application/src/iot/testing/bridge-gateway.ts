@@ -8,7 +8,7 @@ import { loadConsortium } from '@cityledger/network';
 import { resolveJwtKeys } from '../../auth/jwt-keys';
 import { issueToken } from '../../auth/token-issuer';
 import { loadGatewayConfig } from '../../config/gateway-config';
-import { createGateway } from '../../http/create-gateway';
+import { createGateway } from '../../server/create-gateway';
 import { EmbeddedLedgerConnector } from '../../ledger/embedded-connector';
 import { installedChaincodes } from '../../ledger/installed-chaincodes';
 import type { LedgerConnector } from '../../ledger/ledger-connector';

@@ -24,13 +24,13 @@ import { GatewayMetrics } from '../observability/gateway-metrics';
 import type { Logger } from '../observability/logger';
 import { createDashboardRouter } from '../dashboard-host/dashboard-routes';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
-import { ApiRouter } from './api-router';
+import { ApiRouter } from '../http/api-router';
 import { type IotBridge, createIotBridge } from '../iot/iot-bridge';
 import { addBallotBoxRoutes } from '../voting-booth/ballot-box-routes';
-import { errorResponder } from './error-response';
-import { operationsRoutes } from './operations-routes';
-import { rateLimit } from './rate-limit';
-import { requestLogging } from './request-logging';
+import { errorResponder } from '../http/error-response';
+import { operationsRoutes } from '../http/operations-routes';
+import { rateLimit } from '../http/rate-limit';
+import { requestLogging } from '../http/request-logging';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
