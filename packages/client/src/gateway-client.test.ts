@@ -66,6 +66,14 @@ describe('GatewayClient', () => {
       .and.include({ status: 403, message: 'not a member of civic' });
   });
 
+  it('answers a refusal with its status from request(), for callers that act on it', async () => {
+    const gateway = fakeGateway(409, { error: { code: 'CONFLICT', message: 'exists' } });
+    const client = new GatewayClient({ baseUrl: 'http://gateway.test', fetch: gateway.fetch });
+    const answer = await client.request('POST', '/api/v1/channels/civic/organisations', { id: 'x' });
+    expect(answer.status).to.equal(409);
+    expect(answer.body).to.deep.equal({ error: { code: 'CONFLICT', message: 'exists' } });
+  });
+
   it('refuses, without a request, a run-time path that is not in the OpenAPI document', async () => {
     const gateway = fakeGateway(200, {});
     const client = new GatewayClient({ baseUrl: 'http://gateway.test', fetch: gateway.fetch });

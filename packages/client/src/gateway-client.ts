@@ -70,6 +70,20 @@ export class GatewayClient {
    * document does not have and {@link GatewayError} for a refusal.
    */
   async send<T = unknown>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
+    const answer = await this.request(method, path, body);
+    if (!answer.response.ok) throw GatewayError.fromAnswer(answer.response, answer.body);
+    return answer.body as T;
+  }
+
+  /**
+   * Like {@link send}, but answers a refusal too, with its status, rather than throwing it: for
+   * callers that act on the status (a 409 that means "already there", a 429 to wait on).
+   */
+  async request(
+    method: HttpMethod,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown; response: Response }> {
     if (!documentedOperation(method, path.split('?')[0])) throw new UndocumentedRouteError(method, path);
     let response: Response;
     try {
@@ -86,9 +100,8 @@ export class GatewayClient {
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      // Not JSON (a proxy's error page): kept as text for the error.
+      // Not JSON (a proxy's error page, the metrics' text): kept as text.
     }
-    if (!response.ok) throw GatewayError.fromAnswer(response, parsed);
-    return parsed as T;
+    return { status: response.status, body: parsed, response };
   }
 }

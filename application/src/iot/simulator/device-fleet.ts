@@ -1,4 +1,5 @@
 import { type KeyObject, generateKeyPairSync, randomInt } from 'node:crypto';
+import { GatewayClient, type HttpMethod } from '@cityledger/client';
 import type { DeviceReading } from '../reading-schema';
 import { signReading } from '../reading-signature';
 
@@ -11,25 +12,18 @@ export interface GatewayApi {
   ): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers
 }
 
-/** `defaultToken` is sent when a request names none, e.g. for reading lookups, which need a token. */
+/**
+ * `defaultToken` is sent when a request names none, e.g. for reading lookups, which need a token.
+ * Through `@cityledger/client`, so a path the gateway's OpenAPI document lacks fails at once.
+ */
 export function gatewayApi(url: string, defaultToken?: string): GatewayApi {
   return {
-    async request(method, path, options = {}) {
-      const headers: Record<string, string> = {};
-      const token = options.token ?? defaultToken;
-      if (token) headers.authorization = `Bearer ${token}`;
-      if (options.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text,
-      };
-    },
+    request: (method, path, options = {}) =>
+      new GatewayClient({ baseUrl: url, token: options.token ?? defaultToken }).request(
+        method as HttpMethod,
+        path,
+        options.body,
+      ),
   };
 }
 

@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { GatewayClient } from '@cityledger/client';
 import { type SimulatedDevice, nextReading } from './device-fleet';
 
 export type SimulatorTransport = 'http' | 'mqtt';
@@ -138,6 +139,8 @@ export async function streamReadings(options: StreamOptions): Promise<StreamSumm
     });
   }, options.progressIntervalMs ?? 1000);
 
+  // Devices sign their readings; the ingest route takes no token.
+  const ingest = new GatewayClient({ baseUrl: options.url });
   const runDevice = async (device: SimulatedDevice) => {
     while (!stopped()) {
       await pace(options.readingsPerMessage);
@@ -147,12 +150,9 @@ export async function streamReadings(options: StreamOptions): Promise<StreamSumm
       const t0 = performance.now();
       try {
         if (options.transport === 'http') {
-          const response = await fetch(`${options.url}/api/v1/iot/readings`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ readings }),
-          });
-          const body = (await response.json()) as {
+          const answer = await ingest.api.POST('/api/v1/iot/readings', { body: { readings } });
+          const { response } = answer;
+          const body = (answer.data ?? answer.error ?? {}) as {
             accepted?: number;
             rejected?: Array<{ reason: string; detail: string }>;
           };
