@@ -55,7 +55,8 @@ export interface GatewayConfig {
     keepAliveTimeoutMs: number;
     /**
      * `thread`: clients connect to a thread of its own that relays requests to the gateway over at
-     * most `gatewayConnections` kept-alive connections (server/front-door.ts). `off`: clients
+     * most `gatewayConnections` kept-alive connections, refusing what finds them all busy
+     * (server/front-door.ts). `off`: clients
      * connect to the gateway's event loop directly.
      */
     frontDoor: 'thread' | 'off';

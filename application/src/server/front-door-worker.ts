@@ -2,7 +2,14 @@
  * The front door's thread (see front-door.ts): accepts client connections on its own event loop and
  * relays each request to the gateway over a pool of kept-alive connections on a private socket.
  */
-import { Agent, type IncomingHttpHeaders, type IncomingMessage, createServer, request } from 'node:http';
+import {
+  Agent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+  createServer,
+  request,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { answerOversizedRequests } from '../http/oversized-request';
@@ -50,14 +57,43 @@ function isEventStream(req: IncomingMessage): boolean {
   );
 }
 
+/** Requests relayed and not yet answered, event streams aside. */
+let relaying = 0;
+
+/**
+ * Every pooled connection is busy: the gateway holds as much as it can take. Queuing here would
+ * hide the surplus from its admission control and make every caller wait; refusing costs this
+ * thread only.
+ */
+function refuseBusy(res: ServerResponse): void {
+  const body = JSON.stringify({
+    error: {
+      code: 'SATURATED',
+      message: `the gateway is answering ${relaying} requests at once; retry in 1 s`,
+    },
+  });
+  res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
+  res.end(body);
+}
+
 const server = createServer((req, res) => {
+  const eventStream = isEventStream(req);
+  if (!eventStream) {
+    if (relaying >= options.upstreamConnections) {
+      req.resume();
+      refuseBusy(res);
+      return;
+    }
+    relaying++;
+    res.once('close', () => relaying--);
+  }
   const relay = request(
     {
       socketPath: options.upstreamSocket,
       method: req.method,
       path: req.url,
       headers: { ...endToEnd(req.headers), 'x-forwarded-for': forwardedFor(req) },
-      agent: isEventStream(req) ? streams : upstream,
+      agent: eventStream ? streams : upstream,
     },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));

@@ -9,12 +9,12 @@ import { type TestGateway, startTestGateway } from '../testing/test-gateway';
 
 /**
  * A client in a process of its own: opens `connections` connections to `port` at once, sends each
- * `request`, and writes `{answered, statuses}` to `resultFile` once every connection was answered.
+ * `request`, and writes the answers' `statuses` to `resultFile` once `wanted` of them came.
  */
 const CLIENT = `
 const net = require('node:net');
 const { writeFileSync } = require('node:fs');
-const [port, connections, request, resultFile] = [Number(process.argv[1]), Number(process.argv[2]), process.argv[3], process.argv[4]];
+const [port, connections, request, resultFile, wanted] = [Number(process.argv[1]), Number(process.argv[2]), process.argv[3], process.argv[4], Number(process.argv[5])];
 const statuses = [];
 for (let i = 0; i < connections; i++) {
   const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
@@ -24,7 +24,7 @@ for (let i = 0; i < connections; i++) {
     if (!answer.includes('\\r\\n')) return;
     statuses.push(Number(answer.split(' ')[1]));
     socket.destroy();
-    if (statuses.length === connections) writeFileSync(resultFile, JSON.stringify({ statuses }));
+    if (statuses.length === wanted) writeFileSync(resultFile, JSON.stringify({ statuses }));
   });
   socket.on('error', (error) => writeFileSync(resultFile, JSON.stringify({ error: error.message })));
 }
@@ -44,13 +44,13 @@ function blockUntilExists(file: string, limitMs: number): boolean {
   return false;
 }
 
-async function answersWhileBlocked(port: number, connections: number, request: string) {
+async function answersWhileBlocked(port: number, connections: number, request: string, wanted = connections) {
   const dir = mkdtempSync(join(tmpdir(), 'cityledger-front-door-'));
   const resultFile = join(dir, 'result.json');
   try {
     const client = spawn(
       process.execPath,
-      ['-e', CLIENT, String(port), String(connections), request, resultFile],
+      ['-e', CLIENT, String(port), String(connections), request, resultFile, String(wanted)],
       {
         stdio: 'ignore',
       },
@@ -104,6 +104,16 @@ describe('front door: clients connect to a thread of their own', function () {
     expect(result?.error).to.equal(undefined);
     expect(duringBlock, 'all 300 connections answered while the gateway was blocked').to.equal(true);
     expect(new Set(result.statuses)).to.deep.equal(new Set([414]));
+  });
+
+  it('refuses at once (429) what finds every connection to the gateway busy, instead of queuing it', async () => {
+    // This gateway relays over one connection: while its loop is blocked, one of three requests
+    // holds it and the front door answers the other two itself.
+    const request = 'GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n';
+    const { duringBlock, result } = await answersWhileBlocked(port, 3, request, 2);
+    expect(result?.error).to.equal(undefined);
+    expect(duringBlock, 'two answers while the gateway was blocked').to.equal(true);
+    expect(result.statuses).to.deep.equal([429, 429]);
   });
 
   it('relays event streams beside the pooled connections, and ends them when the client leaves', async () => {

@@ -11,7 +11,7 @@ export interface FrontDoorOptions {
   keepAliveTimeoutMs: number;
   /** The gateway's private socket, where every relayed request goes. */
   upstreamSocket: string;
-  /** Kept-alive connections to the gateway; a request waits for one when all are busy. */
+  /** Kept-alive connections to the gateway; with all of them busy, a request is refused (429). */
   upstreamConnections: number;
 }
 
@@ -36,7 +36,8 @@ export function privateSocketPath(): string {
  * its loop every 20–100 ms under load: a thousand clients connecting at once waited up to 20 s in
  * the kernel's accept queue, unseen by the admission control (docs/performance.md, "Overload").
  * The front door accepts on an idle loop and relays requests over a bounded pool of kept-alive
- * connections, which the gateway accepts once.
+ * connections, which the gateway accepts once; when every one is busy it refuses at once (429)
+ * rather than queue where the gateway's admission control cannot see.
  */
 export async function openFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
   const worker = new Worker(join(__dirname, 'front-door-worker.js'), { workerData: options });
