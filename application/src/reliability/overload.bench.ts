@@ -14,7 +14,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childToken, startChildGateway } from './child-gateway';
@@ -40,6 +40,25 @@ interface Phase {
   loopDelayMaxSeconds: number;
   /** Admitted p99 without the first 5 s, when all clients connect at once. */
   steadyP99: number;
+  /** Connections the kernel dropped because the gateway's accept queue was full (Linux). */
+  listenOverflows: number;
+  /** The slowest admitted submissions as [start within the phase, latency], in ms: when the tail began. */
+  slowest: Array<[number, number]>;
+  /** The machine's 1-minute load average at the end: other work on the same cores moves every figure. */
+  loadAverage: number;
+}
+
+/** The kernel's count of connections dropped on a full accept queue, NaN off Linux. */
+function listenOverflows(): number {
+  try {
+    const [names, values] = readFileSync('/proc/net/netstat', 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('TcpExt:'))
+      .map((line) => line.split(' '));
+    return Number(values![names!.indexOf('ListenOverflows')]);
+  } catch {
+    return NaN;
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -107,7 +126,11 @@ async function drive(
     conflictRetries: 0,
     loopDelayMaxSeconds: NaN,
     steadyP99: NaN,
+    listenOverflows: NaN,
+    slowest: [],
+    loadAverage: NaN,
   };
+  const overflowsBefore = listenOverflows();
   const steady: number[] = [];
   const tokens = Array.from({ length: REGISTRARS }, (_, n) =>
     childToken(`overload-registrar-${n}`, 'CityMSP', 'registrar'),
@@ -141,6 +164,7 @@ async function drive(
       const millis = performance.now() - t0;
       if (status === '200') {
         phase.committedLatencies.push(millis);
+        phase.slowest.push([t0 - started, millis]);
         if (t0 - started > 5_000) steady.push(millis);
       } else if (status === '429') phase.refusedLatencies.push(millis);
       else phase.other.set(status, (phase.other.get(status) ?? 0) + 1);
@@ -160,6 +184,9 @@ async function drive(
   phase.clientCpu = (clientCpu.user + clientCpu.system) / 1e6 / phase.seconds;
   const countersAfter = await gatewayCounters(url);
   phase.conflictRetries = countersAfter.retries - countersBefore.retries;
+  phase.listenOverflows = listenOverflows() - overflowsBefore;
+  phase.slowest = phase.slowest.sort((a, b) => b[1] - a[1]).slice(0, 5);
+  phase.loadAverage = loadavg()[0]!;
   phase.loopDelayMaxSeconds = countersAfter.loopDelayMax;
   phase.steadyP99 = percentile(
     steady.sort((a, b) => a - b),
@@ -213,6 +240,14 @@ async function main(): Promise<void> {
         '',
         `committed tx/s at ${loaded.clients} / at ${base.clients}: ${((100 * rate(loaded)) / rate(base)).toFixed(0)} % (goal ≥ 90 %)`,
         `admitted p99 at ${loaded.clients} / at ${base.clients}: ${(p99(loaded) / p99(base)).toFixed(2)} × (goal ≤ 2 ×)`,
+      );
+    }
+    for (const phase of phases) {
+      lines.push(
+        '',
+        `${phase.clients} clients: load average ${phase.loadAverage.toFixed(1)}; ` +
+          `${phase.listenOverflows} connections dropped on a full accept queue; ` +
+          `slowest admitted (start s → ms): ${phase.slowest.map(([at, ms]) => `${(at / 1000).toFixed(1)}→${ms.toFixed(0)}`).join(' ')}`,
       );
     }
     process.stdout.write(lines.join('\n') + '\n');
