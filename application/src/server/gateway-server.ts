@@ -78,15 +78,22 @@ export async function startGatewayServer(
   try {
     gateway = createGateway({ config, consortium, ledger, jwtKeys, logger });
     await gateway.iot.start();
-    if (http.frontDoor === 'thread') {
-      const upstreamSocket = privateSocketPath();
-      // Only the front door connects here; it appends the client's address as the one hop to trust.
+    // With the front door, only it connects here (a private socket); it appends the client's
+    // address as the one hop to trust, and reuses its connections indefinitely, which a
+    // keep-alive timeout would race.
+    const upstreamSocket = http.frontDoor === 'thread' ? privateSocketPath() : undefined;
+    if (upstreamSocket) {
       gateway.app.set('trust proxy', 1);
       server = gateway.app.listen(upstreamSocket);
-      // The front door's pooled connections are reused indefinitely; a timeout would race its reuse.
       server.keepAliveTimeout = 0;
-      answerOversizedRequests(server);
-      await once(server, 'listening');
+    } else {
+      server = gateway.app.listen(config.port, config.host, http.listenBacklog);
+      server.keepAliveTimeout = http.keepAliveTimeoutMs;
+      server.headersTimeout = http.keepAliveTimeoutMs + 1_000;
+    }
+    answerOversizedRequests(server);
+    await once(server, 'listening');
+    if (upstreamSocket) {
       frontDoor = await openFrontDoor({
         host: config.host,
         port: config.port,
@@ -95,12 +102,6 @@ export async function startGatewayServer(
         upstreamSocket,
         upstreamConnections: http.gatewayConnections,
       });
-    } else {
-      server = gateway.app.listen(config.port, config.host, http.listenBacklog);
-      server.keepAliveTimeout = http.keepAliveTimeoutMs;
-      server.headersTimeout = http.keepAliveTimeoutMs + 1_000;
-      answerOversizedRequests(server);
-      await once(server, 'listening');
     }
   } catch (error) {
     await gateway?.iot.stop();
