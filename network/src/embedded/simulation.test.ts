@@ -127,4 +127,46 @@ describe('embedded network: simulation semantics', () => {
       'PutThenGet',
     );
   });
+
+  it('refuses a number parameter that is not a number, before and after valid calls', async () => {
+    expect((await rejectionOf(submit('PutCount', ['n0', '"seven"']))).message).to.match(
+      /fromBuffer could not convert data to number/,
+    );
+    for (const count of ['1', '2', '3']) await submit('PutCount', ['n1', count]);
+    expect(await query('Get', ['n1'])).to.equal('3');
+    expect((await rejectionOf(submit('PutCount', ['n2', 'true']))).message).to.match(
+      /fromBuffer could not convert/,
+    );
+  });
+
+  it('checks an object parameter against its component schema on every call', async () => {
+    await submit('PutLabel', ['l1', JSON.stringify({ text: 'north gate', priority: 2 })]);
+    await submit('PutLabel', ['l1', JSON.stringify({ text: 'south gate', priority: 5 })]);
+    expect(await query('Get', ['l1'])).to.equal('south gate/5');
+    const wrongType = await rejectionOf(
+      submit('PutLabel', ['l2', JSON.stringify({ text: 'x', priority: 'high' })]),
+    );
+    expect(wrongType.message).to.match(/Unable to validate parameter.*should be number/);
+    const wrongShape = await rejectionOf(submit('PutLabel', ['l2', '[1]']));
+    expect(wrongShape.message).to.match(/Unable to validate parameter.*should be object/);
+    expect(await query('Get', ['l2'])).to.equal('');
+  });
+
+  it('keeps one validator per parameter: a label never passes as a count', async () => {
+    await submit('PutLabel', ['l3', JSON.stringify({ text: 'east', priority: 1 })]);
+    const error = await rejectionOf(
+      submit('PutCount', ['n3', JSON.stringify({ text: 'east', priority: 1 })]),
+    );
+    expect(error.message).to.match(/fromBuffer could not convert/);
+    const label = await rejectionOf(submit('PutLabel', ['l3', '7']));
+    expect(label.message).to.match(/Unable to validate parameter.*should be object/);
+  });
+
+  it('still describes every component schema in full in the metadata', async () => {
+    const metadata = JSON.parse(await query('org.hyperledger.fabric:GetMetadata'));
+    expect(metadata.components.schemas.AssetLabel.properties).to.deep.equal({
+      text: { type: 'string' },
+      priority: { type: 'number' },
+    });
+  });
 });

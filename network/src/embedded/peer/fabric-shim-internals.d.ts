@@ -33,6 +33,8 @@ declare module 'fabric-shim/lib/contract-spi/chaincodefromcontract' {
       version: string,
     );
     metadata: Record<string, unknown>;
+    /** Creates the parameter marshaller of each contract; called from the constructor. */
+    _dataMarshall(requestedSerializer: string): { ajv: object; components: Record<string, unknown> };
     Invoke(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }>;
   }
   export = ChaincodeFromContract;

@@ -1,6 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import {
+  Context,
+  Contract,
+  Info,
+  Object as DataType,
+  Property,
+  Returns,
+  Transaction,
+} from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
+
+/** A typed parameter: the contract router validates it against the metadata's component schema. */
+@DataType()
+export class AssetLabel {
+  @Property('text', 'string')
+  text = '';
+
+  @Property('priority', 'number')
+  priority = 0;
+}
 
 /**
  * A deliberately small contract that exercises every stub API the embedded peer must support;
@@ -169,6 +187,18 @@ export class AssetContract extends Contract {
   @Transaction()
   async PutRandom(ctx: Context, key: string): Promise<void> {
     await ctx.stub.putState(key, randomBytes(8));
+  }
+
+  /** A number parameter: the router refuses a value that is not one before the contract runs. */
+  @Transaction()
+  async PutCount(ctx: Context, key: string, count: number): Promise<void> {
+    await ctx.stub.putState(key, Buffer.from(String(count)));
+  }
+
+  /** An object parameter: validated against the `AssetLabel` component schema. */
+  @Transaction()
+  async PutLabel(ctx: Context, key: string, label: AssetLabel): Promise<void> {
+    await ctx.stub.putState(key, Buffer.from(`${label.text}/${label.priority}`));
   }
 
   @Transaction()
