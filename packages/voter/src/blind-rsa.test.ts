@@ -51,6 +51,32 @@ describe('RSA blind signatures', () => {
     expect(verifyTokenSignature(key, 'pb-2025', request.token, BigInt(`0x${signature}`))).to.equal(true);
   });
 
+  it('refuses to sign a blinded message that is not 2k hex digits of a number in 1..n-1', () => {
+    const { key, privateKey } = authorityKey();
+    const digits = key.k * 2;
+    for (const bad of ['', 'zz'.repeat(key.k), '01', `${'0'.repeat(digits - 2)}0100`, '0'.repeat(digits)]) {
+      expect(() => signBlinded(privateKey, bad), bad.slice(0, 8)).to.throw(
+        /signBlinded: blindedMessage must be/,
+      );
+    }
+    expect(() => signBlinded(privateKey, bigIntToHex(key.n, key.k))).to.throw(
+      /from 1 to the modulus minus 1/,
+    );
+    expect(() => signBlinded(privateKey, bigIntToHex(key.n - 1n, key.k))).not.to.throw();
+  });
+
+  it('signs with the private key it is given: the signature verifies only under its public half', () => {
+    const { key, privateKey } = authorityKey();
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const request = prepareVotingToken(key, 'pb-2025');
+    const blinded = BigInt(`0x${request.blindedMessage}`);
+    expect(verifyRaw(key, blinded, BigInt(`0x${signBlinded(privateKey, request.blindedMessage)}`))).to.equal(
+      true,
+    );
+    const foreign = signBlinded(other, bigIntToHex(blinded % 2n ** 2000n, 256));
+    expect(verifyRaw(key, blinded, BigInt(`0x${foreign}`))).to.equal(false);
+  });
+
   it('hides the token from the authority: the blinded message is not the token message', () => {
     const { key } = authorityKey();
     const request = prepareVotingToken(key, 'pb-2025');

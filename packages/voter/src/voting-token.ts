@@ -10,7 +10,7 @@
  * const signature = unblindSignature(key, request, blindSignature); // voter
  * // voter's app submits CastBallot('pb-2025', request.token, signature, '["p1"]') through a ballot box
  */
-import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, privateDecrypt, randomBytes, type KeyObject } from 'node:crypto';
 import {
   bigIntToHex,
   bytesToBigInt,
@@ -49,14 +49,36 @@ export function prepareVotingToken(key: RsaPublicKey, electionId: string): Votin
   };
 }
 
-/** Election authority: raw RSA signature of the blinded message (s' = m'^d mod n). */
+/**
+ * Election authority: raw RSA signature of the blinded message (s' = m'^d mod n), RFC 9474's
+ * BlindSign. The private-key operation is OpenSSL's (CRT with base blinding and constant-time
+ * exponentiation), not JavaScript big-integer arithmetic, whose time depends on d. The result is
+ * checked against the public key before it is released, as BlindSign step 3 requires: a faulty
+ * CRT computation would otherwise hand out a value from which the modulus can be factored.
+ *
+ * @throws when `blindedMessageHex` is not 2·k hex digits of a number in [1, n − 1].
+ */
 export function signBlinded(privateKey: KeyObject | string, blindedMessageHex: string): string {
   const keyObject = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
   const jwk = keyObject.export({ format: 'jwk' });
   const n = bytesToBigInt(Buffer.from(jwk.n ?? '', 'base64url'));
-  const d = bytesToBigInt(Buffer.from(jwk.d ?? '', 'base64url'));
+  const e = bytesToBigInt(Buffer.from(jwk.e ?? '', 'base64url'));
   const k = Math.ceil(n.toString(2).length / 8);
-  return bigIntToHex(modPow(BigInt(`0x${blindedMessageHex}`), d, n), k);
+  if (!new RegExp(`^[0-9a-fA-F]{${2 * k}}$`).test(blindedMessageHex)) {
+    throw new Error(`signBlinded: blindedMessage must be ${2 * k} hex digits (the key's ${k}-byte modulus)`);
+  }
+  const blinded = BigInt(`0x${blindedMessageHex}`);
+  if (blinded === 0n || blinded >= n) {
+    throw new Error('signBlinded: blindedMessage must be a number from 1 to the modulus minus 1');
+  }
+  const signature = privateDecrypt(
+    { key: keyObject, padding: constants.RSA_NO_PADDING },
+    Buffer.from(blindedMessageHex, 'hex'),
+  );
+  if (modPow(bytesToBigInt(signature), e, n) !== blinded) {
+    throw new Error('signBlinded: the signature did not verify against the public key; it was not released');
+  }
+  return signature.toString('hex');
 }
 
 /** Voter: removes the blinding (s = s' · r⁻¹ mod n) and checks the result before relying on it. */
