@@ -4,31 +4,51 @@
  * `Retry-After` on 429. Prints, per phase, committed tx/s, the latency of admitted (committed)
  * submissions, the 429s and how fast they came, the gateway's CPU and read-conflict retries, and
  * the ratios of the 1,000-client phase to the 200-client one against the goals of issue 16:
- * committed tx/s ≥ 90 %, admitted p99 ≤ 2 ×. Figures, not pass/fail.
+ * committed tx/s ≥ 90 %, admitted p99 ≤ 2 ×. Before the gateway starts, the first phase's clients
+ * submit the same transaction straight to the ledger connector the gateway uses (in this process,
+ * same limits), so the REST path's cost shows beside it (issue 20: REST ≥ 80 % of direct).
+ * Figures, not pass/fail.
  *
  *   node application/dist/reliability/overload.bench.js
  *   OVERLOAD_SECONDS=30 OVERLOAD_CLIENTS=200,1000 SUBMIT_LATENCY_BUDGET_MS=0 node application/dist/reliability/overload.bench.js
  *
  * SUBMIT_LATENCY_BUDGET_MS (passed to the gateway; 0 = the fixed 64 + 512 queue alone),
- * OVERLOAD_RETRY=immediate (clients ignore Retry-After), OVERLOAD_WARMUP_SECONDS (default 5).
+ * OVERLOAD_RETRY=immediate (clients ignore Retry-After), OVERLOAD_WARMUP_SECONDS (default 5),
+ * OVERLOAD_DIRECT=off (no connector-direct phase).
  */
+process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL || 'critical';
+
 import { createHash, randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { childToken, startChildGateway } from './child-gateway';
+import { loadConsortium } from '@cityledger/network';
+import { loadGatewayConfig } from '../config/gateway-config';
+import { GatewayError, TooManyRequestsError } from '../errors/gateway-errors';
+import { EmbeddedLedgerConnector } from '../ledger/embedded-connector';
+import { installedChaincodes } from '../ledger/installed-chaincodes';
+import { CHILD_JWT_SECRET, childToken, startChildGateway } from './child-gateway';
 
 const SECONDS = Number(process.env.OVERLOAD_SECONDS ?? 30);
 const WARMUP_SECONDS = Number(process.env.OVERLOAD_WARMUP_SECONDS ?? 5);
 const PHASES = (process.env.OVERLOAD_CLIENTS ?? '200,1000').split(',').map(Number);
 const HONOUR_RETRY_AFTER = process.env.OVERLOAD_RETRY !== 'immediate';
 const BUDGET_MS = process.env.SUBMIT_LATENCY_BUDGET_MS ?? '2000';
+const DIRECT = process.env.OVERLOAD_DIRECT !== 'off';
+/** The gateway's submission limits, the same for the child gateway and the direct phase. */
+const LIMITS = {
+  MAX_CONCURRENT_SUBMISSIONS: process.env.MAX_CONCURRENT_SUBMISSIONS ?? '64',
+  MAX_QUEUED_SUBMISSIONS: process.env.MAX_QUEUED_SUBMISSIONS ?? '512',
+  SUBMIT_LATENCY_BUDGET_MS: BUDGET_MS,
+};
 /** Registrars the clients share: each is enrolled once, in the warm-up. */
 const REGISTRARS = 10;
 const PATH = '/api/v1/channels/civic/chaincodes/land-registry/transactions';
 
 interface Phase {
+  /** REST through the gateway, or straight to its ledger connector. */
+  path: 'REST' | 'direct';
   clients: number;
   seconds: number;
   committedLatencies: number[];
@@ -108,14 +128,91 @@ async function gatewayCounters(url: string): Promise<GatewayCounters> {
   };
 }
 
-async function drive(
-  url: string,
-  pid: number,
-  clients: number,
-  seconds: number,
-  run: string,
-): Promise<Phase> {
+/** One submission's answer: an HTTP status (or error code) and the Retry-After it carried. */
+interface Answer {
+  status: string;
+  retryAfter: number;
+}
+
+/** Submits AnchorDocument of `hash` as client `n`. */
+type Submit = (n: number, hash: string, note: string) => Promise<Answer>;
+
+function restSubmit(url: string): Submit {
+  const tokens = Array.from({ length: REGISTRARS }, (_, n) =>
+    childToken(`overload-registrar-${n}`, 'CityMSP', 'registrar'),
+  );
+  return async (n, hash, note) => {
+    try {
+      const response = await fetch(`${url}${PATH}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[n % REGISTRARS]}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ function: 'AnchorDocument', args: [hash, 'deed', note, '[]'] }),
+      });
+      await response.arrayBuffer();
+      return {
+        status: String(response.status),
+        retryAfter: Number(response.headers.get('retry-after') ?? 1),
+      };
+    } catch {
+      return { status: 'network', retryAfter: 0 };
+    }
+  };
+}
+
+function directSubmit(connector: EmbeddedLedgerConnector): Submit {
+  return async (n, hash, note) => {
+    try {
+      await connector.submit(
+        { userId: `overload-registrar-${n % REGISTRARS}`, mspId: 'CityMSP', role: 'registrar' },
+        {
+          channel: 'civic',
+          chaincode: 'land-registry',
+          function: 'AnchorDocument',
+          args: [hash, 'deed', note, '[]'],
+        },
+      );
+      return { status: '200', retryAfter: 0 };
+    } catch (error) {
+      if (error instanceof TooManyRequestsError)
+        return { status: '429', retryAfter: error.retryAfterSeconds };
+      return { status: error instanceof GatewayError ? error.code : 'error', retryAfter: 0 };
+    }
+  };
+}
+
+/** How a phase reads the ledger's side: the gateway's process and metrics, or this process. */
+interface Target {
+  path: Phase['path'];
+  submit: Submit;
+  cpuSeconds(): number;
+  counters(): Promise<GatewayCounters>;
+}
+
+function restTarget(url: string, pid: number): Target {
+  return {
+    path: 'REST',
+    submit: restSubmit(url),
+    cpuSeconds: () => cpuSecondsOf(pid),
+    counters: () => gatewayCounters(url),
+  };
+}
+
+function directTarget(connector: EmbeddedLedgerConnector): Target {
+  const cpuSeconds = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
+  return {
+    path: 'direct',
+    submit: directSubmit(connector),
+    cpuSeconds,
+    counters: async () => ({ retries: NaN, loopDelayMax: NaN }),
+  };
+}
+
+async function drive(target: Target, clients: number, seconds: number, run: string): Promise<Phase> {
   const phase: Phase = {
+    path: target.path,
     clients,
     seconds,
     committedLatencies: [],
@@ -132,11 +229,8 @@ async function drive(
   };
   const overflowsBefore = listenOverflows();
   const steady: number[] = [];
-  const tokens = Array.from({ length: REGISTRARS }, (_, n) =>
-    childToken(`overload-registrar-${n}`, 'CityMSP', 'registrar'),
-  );
-  const countersBefore = await gatewayCounters(url);
-  const cpuBefore = cpuSecondsOf(pid);
+  const countersBefore = await target.counters();
+  const cpuBefore = target.cpuSeconds();
   const clientCpuBefore = process.cpuUsage();
   const started = performance.now();
   const end = started + seconds * 1000;
@@ -144,23 +238,7 @@ async function drive(
     for (let i = 0; performance.now() < end; i++) {
       const hash = createHash('sha256').update(`${run}-${clients}-${n}-${i}`).digest('hex');
       const t0 = performance.now();
-      let status: string;
-      let retryAfter = 0;
-      try {
-        const response = await fetch(`${url}${PATH}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${tokens[n % REGISTRARS]}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            function: 'AnchorDocument',
-            args: [hash, 'deed', `overload ${n}/${i}`, '[]'],
-          }),
-        });
-        await response.arrayBuffer();
-        status = String(response.status);
-        retryAfter = Number(response.headers.get('retry-after') ?? 1);
-      } catch {
-        status = 'network';
-      }
+      const { status, retryAfter } = await target.submit(n, hash, `overload ${n}/${i}`);
       const millis = performance.now() - t0;
       if (status === '200') {
         phase.committedLatencies.push(millis);
@@ -179,10 +257,11 @@ async function drive(
   await Promise.all(Array.from({ length: clients }, (_, n) => client(n)));
   // Submissions admitted before the end commit a little after it: count them over the real time.
   phase.seconds = (performance.now() - started) / 1000;
-  phase.gatewayCpu = (cpuSecondsOf(pid) - cpuBefore) / phase.seconds;
+  phase.gatewayCpu = (target.cpuSeconds() - cpuBefore) / phase.seconds;
   const clientCpu = process.cpuUsage(clientCpuBefore);
-  phase.clientCpu = (clientCpu.user + clientCpu.system) / 1e6 / phase.seconds;
-  const countersAfter = await gatewayCounters(url);
+  // Direct, the clients share the connector's process: its CPU is counted once, as the gateway's.
+  phase.clientCpu = target.path === 'REST' ? (clientCpu.user + clientCpu.system) / 1e6 / phase.seconds : NaN;
+  const countersAfter = await target.counters();
   phase.conflictRetries = countersAfter.retries - countersBefore.retries;
   phase.listenOverflows = listenOverflows() - overflowsBefore;
   phase.slowest = phase.slowest.sort((a, b) => b[1] - a[1]).slice(0, 5);
@@ -196,52 +275,89 @@ async function drive(
 }
 
 function row(phase: Phase): string {
+  // The direct phase has no gateway metrics and no separate client process.
+  const figure = (value: number, text: string) => (Number.isNaN(value) ? '—' : text);
   const committed = phase.committedLatencies.sort((a, b) => a - b);
   const refused = phase.refusedLatencies.sort((a, b) => a - b);
   const other = [...phase.other].map(([k, v]) => `${k}: ${v}`).join(', ') || '—';
   return (
-    `| ${phase.clients} | ${(committed.length / phase.seconds).toFixed(1)} | ` +
+    `| ${phase.path} | ${phase.clients} | ${(committed.length / phase.seconds).toFixed(1)} | ` +
     `${percentile(committed, 50).toFixed(0)} | ${percentile(committed, 99).toFixed(0)} | ` +
     `${refused.length} | ${percentile(refused, 50).toFixed(1)} | ${other} | ` +
-    `${phase.steadyP99.toFixed(0)} | ${(phase.loopDelayMaxSeconds * 1000).toFixed(0)} | ` +
-    `${(phase.gatewayCpu * 100).toFixed(0)} % | ${(phase.clientCpu * 100).toFixed(0)} % | ${phase.conflictRetries} |`
+    `${phase.steadyP99.toFixed(0)} | ${figure(phase.loopDelayMaxSeconds, (phase.loopDelayMaxSeconds * 1000).toFixed(0))} | ` +
+    `${(phase.gatewayCpu * 100).toFixed(0)} % | ${figure(phase.clientCpu, `${(phase.clientCpu * 100).toFixed(0)} %`)} | ` +
+    `${figure(phase.conflictRetries, String(phase.conflictRetries))} |`
   );
 }
 
-async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-overload-'));
-  const gateway = await startChildGateway(dataDir, {
-    MAX_CONCURRENT_SUBMISSIONS: process.env.MAX_CONCURRENT_SUBMISSIONS ?? '64',
-    MAX_QUEUED_SUBMISSIONS: process.env.MAX_QUEUED_SUBMISSIONS ?? '512',
-    SUBMIT_LATENCY_BUDGET_MS: BUDGET_MS,
+/**
+ * The first phase's clients straight to an embedded ledger connector in this process, configured as
+ * the gateway configures its own (same limits), over a data directory of its own.
+ */
+async function directPhase(clients: number, run: string): Promise<Phase> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-overload-direct-'));
+  const config = loadGatewayConfig({ ...LIMITS, JWT_SECRET: CHILD_JWT_SECRET, CITYLEDGER_DATA_DIR: dataDir });
+  const connector = await EmbeddedLedgerConnector.start({
+    consortium: loadConsortium(config.consortiumFile),
+    dataDir,
+    chaincodes: installedChaincodes(),
+    submissions: config.submissions,
   });
-  const run = `${Date.now()}`;
   try {
+    const target = directTarget(connector);
+    await drive(target, 64, WARMUP_SECONDS, `${run}-direct-warmup`);
+    return await drive(target, clients, SECONDS, `${run}-direct`);
+  } finally {
+    await connector.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const rate = (p: Phase) => p.committedLatencies.length / p.seconds;
+const p99 = (p: Phase) => percentile(p.committedLatencies, 99);
+
+function ratios(phases: Phase[], direct: Phase | undefined): string[] {
+  const lines: string[] = [];
+  const [base, loaded] = [phases[0], phases[phases.length - 1]];
+  if (direct && base) {
+    lines.push(
+      '',
+      `REST / direct at ${base.clients} clients: ${((100 * rate(base)) / rate(direct)).toFixed(0)} % of the committed tx/s (goal ≥ 80 %)`,
+    );
+  }
+  if (base && loaded && base !== loaded) {
+    lines.push(
+      '',
+      `committed tx/s at ${loaded.clients} / at ${base.clients}: ${((100 * rate(loaded)) / rate(base)).toFixed(0)} % (goal ≥ 90 %)`,
+      `admitted p99 at ${loaded.clients} / at ${base.clients}: ${(p99(loaded) / p99(base)).toFixed(2)} × (goal ≤ 2 ×)`,
+    );
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const run = `${Date.now()}`;
+  const direct = DIRECT && PHASES[0] ? await directPhase(PHASES[0], run) : undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-overload-'));
+  const gateway = await startChildGateway(dataDir, LIMITS);
+  try {
+    const target = restTarget(gateway.url, gateway.process.pid!);
     // Enrols the registrars and warms the chaincode up; not measured.
-    await drive(gateway.url, gateway.process.pid!, 64, WARMUP_SECONDS, `${run}-warmup`);
+    await drive(target, 64, WARMUP_SECONDS, `${run}-warmup`);
     const phases: Phase[] = [];
     for (const clients of PHASES) {
-      phases.push(await drive(gateway.url, gateway.process.pid!, clients, SECONDS, run));
+      phases.push(await drive(target, clients, SECONDS, run));
       await sleep(2_000);
     }
     const lines = [
       `CityLedger overload: AnchorDocument through the generic API, ${SECONDS} s per phase, ` +
         `SUBMIT_LATENCY_BUDGET_MS=${BUDGET_MS}, clients ${HONOUR_RETRY_AFTER ? 'honour Retry-After (+0–1 s jitter)' : 'retry at once'}`,
       '',
-      '| clients | committed tx/s | admitted p50 ms | admitted p99 ms | 429s | 429 p50 ms | other answers | p99 after 5 s | event-loop delay max ms | gateway CPU | clients CPU | MVCC retries |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
-      ...phases.map(row),
+      '| path | clients | committed tx/s | admitted p50 ms | admitted p99 ms | 429s | 429 p50 ms | other answers | p99 after 5 s | event-loop delay max ms | ledger-side CPU | clients CPU | MVCC retries |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+      ...(direct ? [direct] : []).concat(phases).map(row),
+      ...ratios(phases, direct),
     ];
-    const [base, loaded] = [phases[0], phases[phases.length - 1]];
-    if (base && loaded && base !== loaded) {
-      const rate = (p: Phase) => p.committedLatencies.length / p.seconds;
-      const p99 = (p: Phase) => percentile(p.committedLatencies, 99);
-      lines.push(
-        '',
-        `committed tx/s at ${loaded.clients} / at ${base.clients}: ${((100 * rate(loaded)) / rate(base)).toFixed(0)} % (goal ≥ 90 %)`,
-        `admitted p99 at ${loaded.clients} / at ${base.clients}: ${(p99(loaded) / p99(base)).toFixed(2)} × (goal ≤ 2 ×)`,
-      );
-    }
     for (const phase of phases) {
       lines.push(
         '',
