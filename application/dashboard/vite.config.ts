@@ -10,11 +10,12 @@ export default defineConfig({
     target: 'es2022',
     assetsDir: 'assets',
     sourcemap: false,
-    // @cityledger/client is a workspace package compiled to CommonJS, linked rather than installed
-    // under node_modules, so its output is named here for the CommonJS conversion.
-    commonjsOptions: { include: [/node_modules/, /packages\/client\/dist/] },
+    // @cityledger/client and @cityledger/proofs are workspace packages compiled to CommonJS,
+    // linked rather than installed under node_modules, so their output is named here for the
+    // CommonJS conversion.
+    commonjsOptions: { include: [/node_modules/, /packages\/(client|proofs)\/dist/] },
   },
-  optimizeDeps: { include: ['@cityledger/client'] },
+  optimizeDeps: { include: ['@cityledger/client', '@cityledger/proofs'] },
   server: {
     // `npm run dev -w application/dashboard` against a gateway started with `npm start`.
     proxy: { '/api': 'http://127.0.0.1:3000' },

@@ -1,6 +1,6 @@
 import { type KeyObject, createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { canonicalJson } from '@cityledger/chaincode-common';
-import { merkleProof, merkleRoot, readingLeafData } from '@cityledger/chaincode-telemetry';
+import { jsonLeafHash, merkleTree } from '@cityledger/proofs';
 import { parseRsaPublicKeyPem, prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
 import { ClientIdentity } from 'fabric-shim';
 import { type TestGateway, personalDataOf } from '../testing/test-gateway';
@@ -462,12 +462,12 @@ export class AirSensor {
  * root over the signed readings anchored through the telemetry REST resource.
  */
 export async function anchorByHand(seed: CitySeeder, readings: SignedReading[], limit: number) {
-  const leaves = readings.map((r) => readingLeafData(r));
+  const tree = merkleTree(readings.map((r) => jsonLeafHash(r)));
   const batchId = `air-${readings[0]!.seq}-${readings[readings.length - 1]!.seq}`;
   const body = {
     feedId: 'air',
     batchId,
-    merkleRoot: merkleRoot(leaves),
+    merkleRoot: tree.root,
     count: readings.length,
     perDevice: {
       [readings[0]!.deviceId]: { firstSeq: readings[0]!.seq, lastSeq: readings[readings.length - 1]!.seq },
@@ -484,5 +484,5 @@ export async function anchorByHand(seed: CitySeeder, readings: SignedReading[], 
   });
   if (answer.status !== 201)
     throw new Error(`anchoring failed: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return { batchId, proofs: readings.map((_, i) => merkleProof(leaves, i)) };
+  return { batchId, proofs: readings.map((_, i) => tree.proofSteps(i)) };
 }

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { expect } from 'chai';
+import { build } from 'esbuild';
 import express from 'express';
 import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../testing/manual-clock';
@@ -204,6 +205,59 @@ describe('city dashboard (end to end in headless Chromium)', function () {
     await page.click('#receipt-check-button');
     await panel('voting').locator('.verdict.ok', { hasText: 'Your ballot is counted' }).waitFor();
     await shoot('voting');
+  });
+
+  it('computes the shared proof test vectors in Chromium as the chaincode does in Node', async () => {
+    // The dashboard bundles @cityledger/proofs; bundled alone for the browser here, it must give the
+    // roots, proofs and canonical bytes pinned by the vectors of what is already on the ledgers.
+    const vectors = (name: string) =>
+      JSON.parse(readFileSync(join(REPO_ROOT, 'packages', 'proofs', 'src', 'test-vectors', name), 'utf8'));
+    const merkle = vectors('merkle.json');
+    const tree = merkle.trees.find((t: { size: number }) => t.size === 7);
+    const reading = merkle.jsonLeaves[0];
+    const jcs = vectors('rfc8785.json').values;
+    const bundled = await build({
+      entryPoints: [require.resolve('@cityledger/proofs')],
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      globalName: 'cityledgerProofs',
+      write: false,
+      logLevel: 'silent',
+    });
+    const blank = await browser.newPage();
+    try {
+      await blank.addScriptTag({ content: bundled.outputFiles[0]!.text });
+      const computed = await blank.evaluate(
+        ({ leafData, indexes, value, jcsInput }) => {
+          const proofs = (globalThis as unknown as { cityledgerProofs: typeof import('@cityledger/proofs') })
+            .cityledgerProofs;
+          const built = proofs.merkleTree(leafData.map((data) => proofs.leafHash(data)));
+          return {
+            root: built.root,
+            auditPaths: indexes.map((i) => built.auditPath(i)),
+            steps: indexes.map((i) => built.proofSteps(i)),
+            readingLeaf: proofs.jsonLeafHash(value),
+            jcs: proofs.canonicalJson(JSON.parse(jcsInput)),
+          };
+        },
+        {
+          leafData: tree.leafData as string[],
+          indexes: tree.proofs.map((p: { index: number }) => p.index) as number[],
+          value: reading.value as unknown,
+          jcsInput: jcs.input as string,
+        },
+      );
+      expect(computed).to.deep.equal({
+        root: tree.root,
+        auditPaths: tree.proofs.map((p: { auditPath: string[] }) => p.auditPath),
+        steps: tree.proofs.map((p: { steps: unknown[] }) => p.steps),
+        readingLeaf: reading.leafHash,
+        jcs: jcs.canonical,
+      });
+    } finally {
+      await blank.close();
+    }
   });
 
   it('traces a donation to the beneficiary it paid', async () => {

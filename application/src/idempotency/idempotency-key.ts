@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@cityledger/proofs';
 import type { Request } from 'express';
 import type { Caller } from '../auth/caller';
 import { InvalidInputError } from '../errors/gateway-errors';
@@ -43,19 +44,10 @@ export function idempotencyScopeOf(caller: Caller, operation: string, key: strin
   return sha256(JSON.stringify([caller.mspId, caller.userId, operation, key]));
 }
 
-/** JSON with object keys sorted, so that formatting and key order do not make requests differ. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** What makes two requests with one key "the same request": the resource they address and the body. */
+/**
+ * What makes two requests with one key "the same request": the resource they address and the body,
+ * as canonical JSON so that formatting and key order do not make requests differ.
+ */
 export function requestFingerprint(req: Request): string {
   return sha256(canonicalJson([req.method, req.originalUrl, req.body ?? null]));
 }

@@ -9,8 +9,3 @@ export function signedBytesOf(reading: Omit<DeviceReading, 'signature'> | Device
   const { signature: _signature, ...signed } = reading as DeviceReading;
   return Buffer.from(canonicalJson(signed), 'utf8');
 }
-
-/** The Merkle leaf data of a reading: its canonical JSON, signature included (telemetry's rule). */
-export function leafDataOf(reading: DeviceReading): string {
-  return canonicalJson(reading);
-}

@@ -3,13 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { verifyMerkleProof } from '@cityledger/chaincode-telemetry';
+import { jsonLeafHash, verifyProofSteps } from '@cityledger/proofs';
 import { expect } from 'chai';
 import mqtt from 'mqtt';
 import { resolveJwtKeys } from '../auth/jwt-keys';
 import { issueToken } from '../auth/token-issuer';
 import { loadGatewayConfig } from '../config/gateway-config';
-import { leafDataOf } from './canonical-reading';
 import type { DeviceReading } from './reading-schema';
 import { type GatewayApi, type SimulatedDevice, gatewayApi, nextReading } from './simulator/device-fleet';
 import { TEST_JWT_SECRET } from './testing/bridge-gateway';
@@ -129,7 +128,7 @@ describe('IoT bridge across a crash', function () {
       const stored = await landedReading(api, reading.deviceId, reading.seq, 60_000);
       expect(stored.status, `${reading.deviceId} ${reading.seq}`).to.equal('landed');
       expect(stored.reading).to.deep.equal(reading);
-      expect(verifyMerkleProof(leafDataOf(reading), stored.proof, stored.merkleRoot)).to.equal(true);
+      expect(verifyProofSteps(jsonLeafHash(reading), stored.proof, stored.merkleRoot)).to.equal(true);
     }
 
     // Nothing twice: the anchored counts add up to exactly the readings the bridge holds as landed.

@@ -1,9 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { verifyMerkleProof } from '@cityledger/chaincode-telemetry';
+import { jsonLeafHash, verifyProofSteps } from '@cityledger/proofs';
 import { expect } from 'chai';
 import mqtt from 'mqtt';
 import { uniqueId } from '../testing/test-gateway';
-import { leafDataOf } from './canonical-reading';
 import { signReading } from './reading-signature';
 import {
   type SimulatedDevice,
@@ -253,7 +252,7 @@ describe('IoT bridge', function () {
       for (const reading of readings) {
         const stored = await landedReading(gateway, sensor.did, reading.seq);
         expect(stored).to.include({ status: 'landed', channel: 'civic', chaincode: 'telemetry', feedId });
-        expect(verifyMerkleProof(leafDataOf(reading), stored.proof, stored.merkleRoot)).to.equal(true);
+        expect(verifyProofSteps(jsonLeafHash(reading), stored.proof, stored.merkleRoot)).to.equal(true);
         const onLedger = await gateway.request(
           'POST',
           `/api/v1/channels/civic/batches/${stored.batchId}/verifications`,

@@ -1,4 +1,4 @@
-import type { MerkleProofStep } from '@cityledger/chaincode-telemetry';
+import type { MerkleProofStep } from '@cityledger/proofs';
 import type { BridgeStore, StoreOperation } from './bridge-store';
 import type { FeedRoute } from './feed-router';
 import type { DeviceReading } from './reading-schema';

@@ -1,12 +1,11 @@
-import { type MerkleProofStep, leafHash, nodeHash } from '@cityledger/chaincode-telemetry';
+import { type MerkleProofStep, jsonLeafHash, merkleTree } from '@cityledger/proofs';
 import { ConflictError, InvalidInputError, LedgerFailureError } from '../errors/gateway-errors';
 import type { LedgerConnector } from '../ledger/ledger-connector';
 import type { BatchLanding } from './batch-landing';
-import { leafDataOf } from './canonical-reading';
 import { type FeedRouter, crossedThreshold } from './feed-router';
 import type { OutboxEntry, PendingBatch } from './outbox';
 import type { ReadingLanding } from './reading-proofs';
-import { readingInstant } from './reading-schema';
+import { type DeviceReading, readingInstant } from './reading-schema';
 import type { ServiceCallers } from './service-callers';
 
 /** telemetry's per-batch limits (chaincode/telemetry/src/batch-arguments.ts). */
@@ -14,29 +13,10 @@ const MAX_DEVICES = 1000;
 const MAX_RANGE_WIDTH = 65_536;
 const MAX_ALERTS = 1000;
 
-/** The root and every leaf's inclusion proof, building the tree once (telemetry's construction). */
-export function merkleRootAndProofs(leaves: readonly string[]): {
-  root: string;
-  proofs: MerkleProofStep[][];
-} {
-  let level = leaves.map((leaf) => leafHash(leaf));
-  const proofs: MerkleProofStep[][] = leaves.map(() => []);
-  let positions = leaves.map((_, i) => i);
-  while (level.length > 1) {
-    for (let leaf = 0; leaf < positions.length; leaf++) {
-      const i = positions[leaf]!;
-      if (i % 2 === 1) proofs[leaf]!.push({ position: 'left', hash: level[i - 1]!.toString('hex') });
-      else if (i + 1 < level.length)
-        proofs[leaf]!.push({ position: 'right', hash: level[i + 1]!.toString('hex') });
-    }
-    const next: Buffer[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      next.push(i + 1 < level.length ? nodeHash(level[i]!, level[i + 1]!) : level[i]!);
-    }
-    level = next;
-    positions = positions.map((i) => Math.floor(i / 2));
-  }
-  return { root: level[0]!.toString('hex'), proofs };
+/** The root and every reading's proof steps, building the batch's tree once. */
+function rootAndProofsOf(readings: readonly DeviceReading[]): { root: string; proofs: MerkleProofStep[][] } {
+  const tree = merkleTree(readings.map((reading) => jsonLeafHash(reading)));
+  return { root: tree.root, proofs: readings.map((_, i) => tree.proofSteps(i)) };
 }
 
 /**
@@ -65,7 +45,7 @@ export class TelemetryAnchoring implements BatchLanding {
   async land(batch: PendingBatch): Promise<ReadingLanding[]> {
     const { route } = batch;
     const readings = batch.entries.map((e) => e.record.reading);
-    const { root, proofs } = merkleRootAndProofs(readings.map(leafDataOf));
+    const { root, proofs } = rootAndProofsOf(readings);
     const perDevice: Record<string, { firstSeq: number; lastSeq: number }> = {};
     for (const r of readings) {
       const range = perDevice[r.deviceId];
@@ -134,7 +114,7 @@ export class TelemetryAnchoring implements BatchLanding {
         })
       ).toString('utf8'),
     ) as { merkleRoot: string; txId: string };
-    const { root, proofs } = merkleRootAndProofs(batch.entries.map((e) => leafDataOf(e.record.reading)));
+    const { root, proofs } = rootAndProofsOf(batch.entries.map((e) => e.record.reading));
     if (anchor.merkleRoot !== root) return undefined;
     const tx = await this.ledger.transaction(route.channel, anchor.txId);
     return this.landings(batch, root, proofs, anchor.txId, tx?.blockNumber ?? -1);

@@ -1,11 +1,11 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { rootFromAuditPath } from '@cityledger/proofs';
 import {
   type VotingTokenRequest,
   parseRsaPublicKeyPem,
   prepareVotingToken,
-  rootFromAuditPath,
   signBlinded,
   unblindSignature,
 } from '@cityledger/voter';

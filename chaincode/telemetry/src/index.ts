@@ -2,7 +2,6 @@ import { TelemetryContract } from './telemetry-contract';
 
 export { TelemetryContract } from './telemetry-contract';
 export * from './records';
-export * from './merkle';
 
 /** Loaded by `fabric-chaincode-node start` and by the embedded network. */
 export const contracts = [TelemetryContract];

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { failure, FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { jsonLeafHash, merkleRoot, merkleTree } from '@cityledger/proofs';
 import { TelemetryContract } from './telemetry-contract';
-import { merkleProof, merkleRoot, readingLeafData } from './merkle';
 
 const contract = new TelemetryContract();
 const cityOperator: TxOptions = { mspId: 'CityMSP', role: 'operator' };
@@ -45,7 +45,7 @@ function batchOf(batchId: string, readings: ReturnType<typeof reading>[], extra:
   return {
     feedId: 'air',
     batchId,
-    merkleRoot: merkleRoot(readings.map(readingLeafData)),
+    merkleRoot: merkleRoot(readings.map(jsonLeafHash)),
     count: readings.length,
     perDevice,
     from: '2025-01-01T00:00:00.000Z',
@@ -381,7 +381,7 @@ describe('TelemetryContract', () => {
         reading(AQ2, 9, 14),
       ];
       await anchor(ledger, batchOf('b1', readings));
-      const leaves = readings.map(readingLeafData);
+      const leaves = readings.map(jsonLeafHash);
       return { ledger, readings, leaves };
     }
 
@@ -398,7 +398,7 @@ describe('TelemetryContract', () => {
         deviceId: r.deviceId,
       });
       const result = await ledger.evaluate(auditor, (ctx) =>
-        contract.VerifyReading(ctx, 'b1', shuffled, JSON.stringify(merkleProof(leaves, 4))),
+        contract.VerifyReading(ctx, 'b1', shuffled, JSON.stringify(merkleTree(leaves).proofSteps(4))),
       );
       expect(result).to.deep.include({ valid: true, batchId: 'b1', merkleRoot: merkleRoot(leaves) });
       expect(result.reason).to.equal(undefined);
@@ -407,17 +407,22 @@ describe('TelemetryContract', () => {
     it('verifies a reading at the batch’s last instant whose timestamp is spelt without a fraction', async () => {
       const ledger = await withFeed();
       const r = { ...reading(AQ1, 1, 10), timestamp: '2025-01-01T00:01:00Z' };
-      const leaves = [readingLeafData(r)];
+      const leaves = [jsonLeafHash(r)];
       await anchor(ledger, batchOf('b1', [r]));
       const result = await ledger.evaluate(auditor, (ctx) =>
-        contract.VerifyReading(ctx, 'b1', JSON.stringify(r), JSON.stringify(merkleProof(leaves, 0))),
+        contract.VerifyReading(
+          ctx,
+          'b1',
+          JSON.stringify(r),
+          JSON.stringify(merkleTree(leaves).proofSteps(0)),
+        ),
       );
       expect(result).to.deep.include({ valid: true, merkleRoot: merkleRoot(leaves) });
     });
 
     it('rejects a tampered reading, a foreign device and a sequence outside the range', async () => {
       const { ledger, readings, leaves } = await anchoredBatch();
-      const proof = JSON.stringify(merkleProof(leaves, 1));
+      const proof = JSON.stringify(merkleTree(leaves).proofSteps(1));
       const verify = (r: object, p = proof) =>
         ledger.evaluate(auditor, (ctx) => contract.VerifyReading(ctx, 'b1', JSON.stringify(r), p));
       expect((await verify({ ...readings[1], value: 99 })).reason).to.equal('proof-mismatch');

@@ -24,10 +24,10 @@ import {
   txTimeIso,
   type CallerRule,
 } from '@cityledger/chaincode-common';
+import { jsonLeafHash, verifyProofSteps, type MerkleProofStep } from '@cityledger/proofs';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseBatch, type BatchClaim } from './batch-arguments';
 import { crosses, parseFeedDefinition, parseThresholds } from './feed-arguments';
-import { leafHash, readingLeafData, verifyMerkleProof, type MerkleProofStep } from './merkle';
 import {
   BatchAnchor,
   BatchAnchorPage,
@@ -220,12 +220,8 @@ export class TelemetryContract extends Contract {
     const proof = parseArray('proofJson', proofJson, parseProofStep, { maxItems: 64 });
     const batch = await requireJson<BatchAnchor>(ctx, compositeKey(ctx, KEY.batch, [id]), `batch ${id}`);
 
-    const leafData = readingLeafData(reading);
-    const result = {
-      batchId: id,
-      merkleRoot: batch.merkleRoot,
-      leafHash: leafHash(leafData).toString('hex'),
-    };
+    const leafHash = jsonLeafHash(reading);
+    const result = { batchId: id, merkleRoot: batch.merkleRoot, leafHash };
     const range = Object.prototype.hasOwnProperty.call(batch.perDevice, deviceId)
       ? batch.perDevice[deviceId]
       : undefined;
@@ -244,7 +240,7 @@ export class TelemetryContract extends Contract {
     if (at !== undefined && (at < batch.from || at > batch.to)) {
       return { valid: false, reason: 'timestamp-outside-batch', ...result };
     }
-    if (!verifyMerkleProof(leafData, proof, batch.merkleRoot)) {
+    if (!verifyProofSteps(leafHash, proof, batch.merkleRoot)) {
       return { valid: false, reason: 'proof-mismatch', ...result };
     }
     return { valid: true, ...result };

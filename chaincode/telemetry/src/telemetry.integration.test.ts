@@ -14,9 +14,9 @@ import {
   type Signer,
 } from '@cityledger/network';
 import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/dist/embedded/testing';
+import { jsonLeafHash, merkleRoot, merkleTree } from '@cityledger/proofs';
 import { expect } from 'chai';
 import { contracts } from './index';
-import { merkleProof, merkleRoot, readingLeafData } from './merkle';
 import type { BatchAnchor, ReadingVerification, SeqAnchorStatus } from './records';
 
 const CIVIC = 'civic';
@@ -62,7 +62,7 @@ function batchOf(batchId: string, readings: Reading[], alerts: object[] = []) {
   return {
     feedId: 'air',
     batchId,
-    merkleRoot: merkleRoot(readings.map(readingLeafData)),
+    merkleRoot: merkleRoot(readings.map(jsonLeafHash)),
     count: readings.length,
     perDevice,
     from: '2025-01-01T00:00:00.000Z',
@@ -138,19 +138,19 @@ describe('telemetry chaincode on the embedded consortium network', () => {
       signedReading(AQ2, 1, 9, 15),
     ];
     await anchor(cityOperator, batchOf('proofs-1', readings));
-    const leaves = readings.map(readingLeafData);
+    const leaves = readings.map(jsonLeafHash);
     for (const [i, reading] of readings.entries()) {
       const verification = await evaluate<ReadingVerification>(auditor, 'VerifyReading', [
         'proofs-1',
         JSON.stringify(reading),
-        JSON.stringify(merkleProof(leaves, i)),
+        JSON.stringify(merkleTree(leaves).proofSteps(i)),
       ]);
       expect(verification.valid, `reading ${i}`).to.equal(true);
     }
     const forged = await evaluate<ReadingVerification>(auditor, 'VerifyReading', [
       'proofs-1',
       JSON.stringify({ ...readings[1], value: 4 }),
-      JSON.stringify(merkleProof(leaves, 1)),
+      JSON.stringify(merkleTree(leaves).proofSteps(1)),
     ]);
     expect(forged).to.include({ valid: false, reason: 'proof-mismatch' });
   });

@@ -2,8 +2,7 @@
  * The two hashes that make a ballot countable and checkable without naming its voter.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@cityledger/chaincode-common';
-import { leafHash } from '@cityledger/voter';
+import { jsonLeafHash } from '@cityledger/proofs';
 
 /**
  * SHA-256 of the election and the token. It keys the ballot, so a token can be spent once; the
@@ -17,5 +16,5 @@ export function nullifierOf(electionId: string, tokenHex: string): string {
 
 /** The ballot's Merkle leaf: what it counts for, bound to its election and nullifier. */
 export function ballotHashOf(electionId: string, nullifier: string, choice: readonly string[]): string {
-  return leafHash(canonicalJson({ choice: [...choice], electionId, nullifier }));
+  return jsonLeafHash({ choice: [...choice], electionId, nullifier });
 }

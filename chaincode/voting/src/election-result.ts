@@ -3,8 +3,8 @@
  * Merkle root over the ballots. The tally transaction, the recompute query and receipt checks all
  * go through here, so they cannot disagree.
  */
+import { merkleRoot, merkleTree } from '@cityledger/proofs';
 import { ballotHashOf } from './ballot-hashes';
-import { auditPath, merkleRoot } from '@cityledger/voter';
 import type { Ballot, Election, ElectionResult, OptionTally } from './records';
 import { tallyBallots, type TallyRule } from './tally-rules';
 
@@ -71,11 +71,6 @@ export function proveInclusion(
   const ordered = ballotsInTreeOrder(ballots);
   const index = ordered.findIndex((b) => b.nullifier === nullifier);
   if (index < 0) return undefined;
-  const leaves = ballotLeaves(electionId, ordered);
-  return {
-    leafIndex: index,
-    treeSize: leaves.length,
-    auditPath: auditPath(leaves, index),
-    merkleRoot: merkleRoot(leaves),
-  };
+  const tree = merkleTree(ballotLeaves(electionId, ordered));
+  return { leafIndex: index, treeSize: tree.size, auditPath: tree.auditPath(index), merkleRoot: tree.root };
 }

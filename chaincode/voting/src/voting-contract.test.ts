@@ -1,13 +1,8 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import type { FakeLedger, TxOptions } from '@cityledger/chaincode-common/dist/testing';
-import {
-  bigIntToHex,
-  prepareVotingToken,
-  rootFromAuditPath,
-  signBlinded,
-  unblindSignature,
-} from '@cityledger/voter';
+import { rootFromAuditPath } from '@cityledger/proofs';
+import { bigIntToHex, prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
 import type { Ballot, ElectionResult } from './records';
 import {
   AFTER_CLOSE,

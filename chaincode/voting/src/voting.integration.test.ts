@@ -19,11 +19,10 @@ import {
   type SubmitResult,
 } from '@cityledger/network';
 import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/dist/embedded/testing';
+import { merkleRoot, rootFromAuditPath } from '@cityledger/proofs';
 import {
-  merkleRoot,
   parseRsaPublicKeyPem,
   prepareVotingToken,
-  rootFromAuditPath,
   signBlinded,
   unblindSignature,
   verifyTokenSignature,

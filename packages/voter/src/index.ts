@@ -18,5 +18,4 @@ export {
   MIN_MODULUS_BITS,
   type RsaPublicKey,
 } from './blind-rsa';
-export * from './merkle';
 export { prepareVotingToken, signBlinded, unblindSignature, type VotingTokenRequest } from './voting-token';

@@ -1,5 +1,5 @@
 /**
- * Bundles a compiled chaincode with the workspace packages it imports (chaincode-common), which
+ * Bundles a compiled chaincode with the workspace packages it imports (chaincode-common, proofs), which
  * exist in this repository only and which a peer's `npm install` could never fetch. Packages
  * installed from the registry stay `require` calls, to be installed as real dependencies.
  */

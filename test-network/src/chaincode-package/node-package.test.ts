@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 
 import { expect } from 'chai';
 
+import { packageName } from './chaincode-bundle';
 import { ChaincodePackageError } from './errors';
 import type { ChaincodePackage } from './fabric-package';
 import { buildNodePackage } from './node-package';
@@ -33,6 +34,7 @@ console.log(JSON.stringify({
   classTransformer: require('class-transformer/package.json').version,
   classToPlain: typeof require('class-transformer').classToPlain,
   fabricShim: require.resolve('fabric-shim'),
+  nobleHashes: require.resolve('@noble/hashes/sha2'),
 }));
 `;
 
@@ -81,14 +83,19 @@ describe('buildNodePackage', function () {
     for (const line of lines) expect(line).to.match(/^-rw-r--r-- 0\/0 .* (src|META-INF)\//);
   });
 
-  it('starts with fabric-chaincode-node and pins fabric-contract-api, fabric-shim, class-transformer 0.4.0 and fabric-protos 0.3.7', () => {
+  it('starts with fabric-chaincode-node and pins @noble/hashes, fabric-contract-api, fabric-shim, class-transformer 0.4.0 and fabric-protos 0.3.7', () => {
     const manifest = JSON.parse(readFileSync(join(code, 'src', 'package.json'), 'utf8'));
     expect(manifest.main).to.equal('index.js');
     expect(manifest.scripts).to.deep.equal({
       start: 'fabric-chaincode-node start',
       server: 'fabric-chaincode-node server',
     });
-    expect(Object.keys(manifest.dependencies)).to.deep.equal(['fabric-contract-api', 'fabric-shim']);
+    // @noble/hashes: what @cityledger/proofs, bundled through chaincode-common's canonical JSON, hashes with.
+    expect(Object.keys(manifest.dependencies)).to.deep.equal([
+      '@noble/hashes',
+      'fabric-contract-api',
+      'fabric-shim',
+    ]);
     expect(Object.values(manifest.dependencies)).to.satisfy((versions: string[]) =>
       versions.every((v) => /^\d+\.\d+\.\d+$/.test(v)),
     );
@@ -97,18 +104,20 @@ describe('buildNodePackage', function () {
       '@hyperledger/fabric-protos': '0.3.7',
     });
     expect(manifest.dependencies).not.to.have.property('@cityledger/chaincode-common');
+    expect(manifest.dependencies).not.to.have.property('@cityledger/proofs');
   });
 
-  it('bundles chaincode-common into index.js and leaves only registry packages to require', () => {
+  it('bundles chaincode-common and @cityledger/proofs into index.js and leaves only registry packages to require', () => {
     const bundle = readFileSync(join(code, 'src', 'index.js'), 'utf8');
     expect(bundle).not.to.match(/require\(["']@cityledger\//);
     expect(bundle).to.include('../common/dist/');
+    expect(bundle).to.include('../../packages/proofs/dist/');
     const required = new Set(
-      [...bundle.matchAll(/require\("([^".][^"]*)"\)/g)].map((m) => m[1].split('/')[0]),
+      [...bundle.matchAll(/require\("([^".][^"]*)"\)/g)].map((m) => packageName(m[1])),
     );
     expect(
       [...required].filter((name) => !name.startsWith('node:') && !['crypto', 'util'].includes(name)),
-    ).to.have.members(['fabric-contract-api']);
+    ).to.have.members(['@noble/hashes', 'fabric-contract-api']);
   });
 
   it('locks every dependency to a tarball inside the package, with its integrity', () => {
@@ -181,6 +190,7 @@ describe('buildNodePackage', function () {
         expect(result.schemas).to.include('DidDocument');
         expect(result).to.include({ classTransformer: '0.4.0', classToPlain: 'function' });
         expect(result.fabricShim).to.equal(join(src, 'node_modules', 'fabric-shim', 'index.js'));
+        expect(result.nobleHashes).to.equal(join(src, 'node_modules', '@noble', 'hashes', 'sha2.js'));
 
         const start = runIn(src, 'npm', ['start', '--', '--help']);
         expect(start.status, start.stderr).to.equal(0);

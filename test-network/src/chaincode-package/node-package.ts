@@ -3,9 +3,10 @@
  * `npm ci` when a lockfile is present) and starts (`npm start`) itself.
  *
  * The package's `src/` holds:
- * - `index.js`: the chaincode bundled with the workspace packages it imports (chaincode-common),
- *   which are not published anywhere a peer could install them from;
- * - `package.json`: the registry dependencies (fabric-contract-api, fabric-shim) pinned to the
+ * - `index.js`: the chaincode bundled with the workspace packages it imports (chaincode-common,
+ *   proofs, voter), which are not published anywhere a peer could install them from;
+ * - `package.json`: the registry dependencies (fabric-contract-api, fabric-shim, and the bundled
+ *   workspace packages' own, such as @noble/hashes for proofs) pinned to the
  *   versions installed here, `start` = `fabric-chaincode-node start`;
  * - `package-lock.json` + `vendor/*.tgz`: every registry package of the dependency tree, so the
  *   install needs no network.

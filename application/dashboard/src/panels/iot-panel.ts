@@ -378,7 +378,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
       const channel = batches.get(batchId)?.channel ?? channels[0]!;
       // The root comes from the ledger, never from whoever handed us the reading and the proof.
       const batch = await context.client.query<BatchAnchor>(channel, 'telemetry', 'GetBatch', [batchId]);
-      const check = await verifyReadingProof(reading, proof, batch.merkleRoot);
+      const check = verifyReadingProof(reading, proof, batch.merkleRoot);
       const r = reading as DeviceReading;
       const range = batch.perDevice[r.deviceId];
       const inRange = !!range && r.seq >= range.firstSeq && r.seq <= range.lastSeq;

@@ -1,9 +1,9 @@
+import { rootFromAuditPath } from '@cityledger/proofs';
 import { GatewayError } from '../api/gateway-client';
 import { barChart } from '../ui/charts';
 import { h } from '../ui/dom';
 import { percent, shortHash, when } from '../ui/format';
 import { PanelFrame, errorText, part, replaceWith, stat, table, verdict } from '../ui/panel';
-import { rootFromAuditPath } from '../verification/receipt-audit-path';
 import { type PanelContext, channelsWith, loadWithChaincodeEvents } from './panel-context';
 
 interface Election {
@@ -191,7 +191,7 @@ export function mountVotingPanel(context: PanelContext): PanelFrame {
         return;
       }
       // Do not take the peer's word for it: recompute the root from the ballot hash and the path.
-      const root = await rootFromAuditPath(ballotHash, check.leafIndex, check.treeSize, check.auditPath);
+      const root = rootFromAuditPath(ballotHash, check.leafIndex, check.treeSize, check.auditPath);
       const ok = !!result && root === result.merkleRoot;
       replaceWith(
         slots.receipt,

@@ -1,11 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import {
-  parseRsaPublicKeyPem,
-  prepareVotingToken,
-  rootFromAuditPath,
-  signBlinded,
-  unblindSignature,
-} from '@cityledger/voter';
+import { rootFromAuditPath } from '@cityledger/proofs';
+import { parseRsaPublicKeyPem, prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
 import { type StoryContext, sleepUntil } from '../story-context';
 
 const VOTING_WINDOW_MS = 12_000;

@@ -1,4 +1,4 @@
-import { merkleProof, merkleRoot, readingLeafData } from '@cityledger/chaincode-telemetry';
+import { jsonLeafHash, merkleRoot, merkleTree } from '@cityledger/proofs';
 import { expect } from 'chai';
 import { type TestGateway, startTestGateway, uniqueId } from '../../testing/test-gateway';
 
@@ -81,7 +81,7 @@ describe('telemetry REST resources', () => {
       unit: 'ug/m3',
       signature: 'MEUCIQ==',
     }));
-    const leaves = readings.map((r) => readingLeafData(r));
+    const leaves = readings.map((r) => jsonLeafHash(r));
     const batchId = uniqueId('batch');
     const anchored = await gateway.request('POST', `${civic}/batches`, {
       token: operator,
@@ -100,12 +100,12 @@ describe('telemetry REST resources', () => {
     expect(anchored.body).to.include({ batchId, count: 3, alertCount: 1 });
     const proof = await gateway.request('POST', `${civic}/batches/${batchId}/verifications`, {
       token: auditor,
-      body: { reading: readings[1], proof: merkleProof(leaves, 1) },
+      body: { reading: readings[1], proof: merkleTree(leaves).proofSteps(1) },
     });
     expect(proof.body).to.include({ valid: true, batchId });
     const tampered = await gateway.request('POST', `${civic}/batches/${batchId}/verifications`, {
       token: auditor,
-      body: { reading: { ...readings[1], value: 11 }, proof: merkleProof(leaves, 1) },
+      body: { reading: { ...readings[1], value: 11 }, proof: merkleTree(leaves).proofSteps(1) },
     });
     expect(tampered.body).to.include({ valid: false, reason: 'proof-mismatch' });
     const alerts = await gateway.request('GET', `${civic}/feeds/${feedId}/alerts`, { token: auditor });

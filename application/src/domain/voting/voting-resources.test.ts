@@ -1,11 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import {
-  parseRsaPublicKeyPem,
-  prepareVotingToken,
-  rootFromAuditPath,
-  signBlinded,
-  unblindSignature,
-} from '@cityledger/voter';
+import { rootFromAuditPath } from '@cityledger/proofs';
+import { parseRsaPublicKeyPem, prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
 import { expect } from 'chai';
 import { ManualClock } from '../../testing/manual-clock';
 import {
