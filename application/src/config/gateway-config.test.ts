@@ -144,7 +144,7 @@ describe('gateway configuration', () => {
   });
 
   it('runs on the embedded network unless LEDGER=fabric names a network directory', () => {
-    expect(loadGatewayConfig({}).ledger).to.deep.equal({ kind: 'embedded' });
+    expect(loadGatewayConfig({}).ledger).to.deep.equal({ kind: 'embedded', chaincodeRuntime: 'worker' });
     expect(
       loadGatewayConfig({ LEDGER: 'fabric', FABRIC_NETWORK_DIR: 'net' }, '/srv/app').ledger,
     ).to.deep.equal({
@@ -156,6 +156,17 @@ describe('gateway configuration', () => {
       /^ {2}- FABRIC_NETWORK_DIR is required when LEDGER=fabric/m,
     );
     expect(() => loadGatewayConfig({ LEDGER: 'besu' })).to.throw(ConfigError, /^ {2}- LEDGER="besu": /m);
+  });
+
+  it('runs embedded chaincode in a worker per organisation unless EMBEDDED_CHAINCODE_RUNTIME=in-process', () => {
+    expect(loadGatewayConfig({ EMBEDDED_CHAINCODE_RUNTIME: 'in-process' }).ledger).to.deep.equal({
+      kind: 'embedded',
+      chaincodeRuntime: 'in-process',
+    });
+    expect(() => loadGatewayConfig({ EMBEDDED_CHAINCODE_RUNTIME: 'process' })).to.throw(
+      ConfigError,
+      /^ {2}- EMBEDDED_CHAINCODE_RUNTIME="process": /m,
+    );
   });
 
   it('generates a JWT secret into the data directory once, readable only by its owner', () => {

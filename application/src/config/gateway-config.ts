@@ -75,7 +75,17 @@ export interface GatewayConfig {
    * Which ledger the gateway runs on: the in-process embedded network, or a running Fabric network
    * described by `<networkDir>/network.json` (written by test-network/network.sh).
    */
-  ledger: { kind: 'embedded' } | { kind: 'fabric'; networkDir: string };
+  ledger:
+    | {
+        kind: 'embedded';
+        /**
+         * Where the embedded network runs chaincode: `worker`, a worker thread per organisation (as
+         * each Fabric peer runs chaincode in a process of its own), or `in-process` on the gateway's
+         * thread. Default `worker`.
+         */
+        chaincodeRuntime?: 'worker' | 'in-process';
+      }
+    | { kind: 'fabric'; networkDir: string };
   /** Chaincodes /readyz requires installed; undefined = every chaincode the consortium defines. */
   requiredChaincodes?: string[];
   /** The IoT bridge: batching, outbox bound, MQTT. */
@@ -126,6 +136,7 @@ const environmentSchema = z.object({
   CONSORTIUM_FILE: optionalText,
   LEDGER: optionalText.pipe(z.enum(['embedded', 'fabric']).default('embedded')),
   FABRIC_NETWORK_DIR: optionalText,
+  EMBEDDED_CHAINCODE_RUNTIME: optionalText.pipe(z.enum(['worker', 'in-process']).default('worker')),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   JWT_SECRET: optionalText.pipe(
     z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
@@ -285,7 +296,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
     ledger:
       e.LEDGER === 'fabric'
         ? { kind: 'fabric', networkDir: resolve(cwd, e.FABRIC_NETWORK_DIR!) }
-        : { kind: 'embedded' },
+        : { kind: 'embedded', chaincodeRuntime: e.EMBEDDED_CHAINCODE_RUNTIME },
     requiredChaincodes: e.REQUIRED_CHAINCODES,
     iot: iotBridgeConfigFromEnvironment(e),
   };

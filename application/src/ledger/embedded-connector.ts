@@ -48,6 +48,8 @@ export interface EmbeddedConnectorOptions {
   /** Crypto material (with the users' wallet) and ledgers live here and survive restarts. */
   dataDir: string;
   chaincodes: Record<string, ReadonlyArray<ContractClass>>;
+  /** Where each organisation's chaincode worker loads the chaincodes from; none: chaincode runs in process. */
+  chaincodeWorkers?: Record<string, { module: string }>;
   submissions: RetryPolicy & Omit<SubmissionLimits, 'now'>;
   /** Chaincodes readiness requires installed; default: every chaincode the consortium defines. */
   requiredChaincodes?: string[];
@@ -77,6 +79,7 @@ export class EmbeddedLedgerConnector implements LedgerConnector {
       consortium: options.consortium,
       dataDir: options.dataDir,
       chaincodes: options.chaincodes,
+      ...(options.chaincodeWorkers ? { chaincodeWorkers: options.chaincodeWorkers } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
     return new EmbeddedLedgerConnector(network, options);

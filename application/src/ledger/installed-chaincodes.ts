@@ -6,20 +6,25 @@ import { contracts as telemetry } from '@cityledger/chaincode-telemetry';
 import { contracts as voting } from '@cityledger/chaincode-voting';
 import type { ContractClass } from '@cityledger/network';
 
-const ALL: Record<string, ReadonlyArray<ContractClass>> = {
-  identity,
-  telemetry,
-  'energy-trading': energyTrading,
-  'land-registry': landRegistry,
-  voting,
-  'donation-tracking': donationTracking,
+/** Each chaincode by the name the consortium gives it: its package, and the contracts it exports. */
+const ALL: Record<string, { module: string; contracts: ReadonlyArray<ContractClass> }> = {
+  identity: { module: '@cityledger/chaincode-identity', contracts: identity },
+  telemetry: { module: '@cityledger/chaincode-telemetry', contracts: telemetry },
+  'energy-trading': { module: '@cityledger/chaincode-energy-trading', contracts: energyTrading },
+  'land-registry': { module: '@cityledger/chaincode-land-registry', contracts: landRegistry },
+  voting: { module: '@cityledger/chaincode-voting', contracts: voting },
+  'donation-tracking': { module: '@cityledger/chaincode-donation-tracking', contracts: donationTracking },
 };
 
-/**
- * The chaincode packages this gateway can install on the embedded network, by the name the
- * consortium gives them. A package that exports no contract yet is left out, so its chaincode
- * shows as defined but not installed.
- */
+/** A package that exports no contract yet is left out, so its chaincode shows as defined but not installed. */
+const INSTALLED = Object.entries(ALL).filter(([, { contracts }]) => contracts.length > 0);
+
+/** The chaincode packages this gateway can install on the embedded network. */
 export function installedChaincodes(): Record<string, ReadonlyArray<ContractClass>> {
-  return Object.fromEntries(Object.entries(ALL).filter(([, contracts]) => contracts.length > 0));
+  return Object.fromEntries(INSTALLED.map(([name, { contracts }]) => [name, contracts]));
+}
+
+/** Where a chaincode worker loads each installed chaincode from (the package's `contracts` export). */
+export function installedChaincodeModules(): Record<string, { module: string }> {
+  return Object.fromEntries(INSTALLED.map(([name, { module }]) => [name, { module }]));
 }

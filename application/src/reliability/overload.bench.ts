@@ -27,7 +27,7 @@ import { loadConsortium } from '@cityledger/network';
 import { loadGatewayConfig } from '../config/gateway-config';
 import { GatewayError, TooManyRequestsError } from '../errors/gateway-errors';
 import { EmbeddedLedgerConnector } from '../ledger/embedded-connector';
-import { installedChaincodes } from '../ledger/installed-chaincodes';
+import { installedChaincodeModules, installedChaincodes } from '../ledger/installed-chaincodes';
 import { CHILD_JWT_SECRET, childToken, startChildGateway } from './child-gateway';
 
 const SECONDS = Number(process.env.OVERLOAD_SECONDS ?? 30);
@@ -301,6 +301,9 @@ async function directPhase(clients: number, run: string): Promise<Phase> {
     consortium: loadConsortium(config.consortiumFile),
     dataDir,
     chaincodes: installedChaincodes(),
+    ...(config.ledger.kind === 'embedded' && config.ledger.chaincodeRuntime !== 'in-process'
+      ? { chaincodeWorkers: installedChaincodeModules() }
+      : {}),
     submissions: config.submissions,
   });
   try {

@@ -7,7 +7,7 @@ import type { GatewayConfig } from '../config/gateway-config';
 import { type Gateway, createGateway } from './create-gateway';
 import { answerOversizedRequests } from '../http/oversized-request';
 import { EmbeddedLedgerConnector } from '../ledger/embedded-connector';
-import { installedChaincodes } from '../ledger/installed-chaincodes';
+import { installedChaincodeModules, installedChaincodes } from '../ledger/installed-chaincodes';
 import type { LedgerConnector } from '../ledger/ledger-connector';
 import type { Logger } from '../observability/logger';
 import { type FrontDoor, openFrontDoor, privateSocketPath } from './front-door';
@@ -45,10 +45,13 @@ async function startLedger(
       logger,
     });
   }
+  // A worker loads chaincode packages by name, so only the installed packages can run in workers.
+  const workers = config.ledger.chaincodeRuntime !== 'in-process' && !embedded.chaincodes;
   return EmbeddedLedgerConnector.start({
     consortium,
     dataDir: config.dataDir,
     chaincodes: embedded.chaincodes ?? installedChaincodes(),
+    ...(workers ? { chaincodeWorkers: installedChaincodeModules() } : {}),
     submissions,
     requiredChaincodes,
     ...(embedded.now ? { now: embedded.now } : {}),

@@ -38,8 +38,10 @@ export async function startTestGateway(
 ): Promise<TestGateway> {
   const { running, dataDir, stop } = await startScratchGateway(
     'gateway',
-    // Test brokers listen on loopback only, like the gateway itself.
-    { MQTT_HOST: '127.0.0.1', ...env },
+    // Test brokers listen on loopback only, like the gateway itself. Chaincode runs on the test's
+    // thread unless a test asks for workers: four workers per gateway would load every chaincode
+    // package four times in each of the many test files that start one.
+    { MQTT_HOST: '127.0.0.1', EMBEDDED_CHAINCODE_RUNTIME: 'in-process', ...env },
     chaincodes,
     now,
   );

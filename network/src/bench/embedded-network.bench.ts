@@ -15,6 +15,12 @@ import { formatRate, percentile } from './statistics';
 async function main(): Promise<void> {
   const transactions = Number(process.env.BENCH_TRANSACTIONS ?? 4000);
   const clients = Number(process.env.BENCH_CLIENTS ?? 64);
+  // `worker`: each organisation's chaincode in its own worker thread, as the gateway runs it.
+  const runner = process.env.BENCH_CHAINCODE ?? 'worker';
+  const assetsModule = {
+    module: join(__dirname, '..', 'embedded', 'testing', 'asset-contract'),
+    exportName: 'assetContracts',
+  };
   const crypto = measureCryptoBaseline();
   const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-bench-'));
   const yaml = TEST_CONSORTIUM_YAML.replace(
@@ -25,6 +31,7 @@ async function main(): Promise<void> {
     consortium: parseConsortium(yaml, 'bench-consortium.yaml'),
     dataDir,
     chaincodes: { assets: assetContracts, other: assetContracts },
+    ...(runner === 'worker' ? { chaincodeWorkers: { assets: assetsModule, other: assetsModule } } : {}),
   });
   try {
     const user = await network.crypto.enrollUser('Org1MSP', 'bench', { role: 'tester' });
@@ -76,7 +83,7 @@ async function main(): Promise<void> {
       `  ECDSA P-256 verify    ${formatRate(crypto.verifyPerSecond)} /s`,
       `  SHA-256 (256 B)       ${formatRate(crypto.sha256PerSecond)} /s`,
       '',
-      `embedded network: ${transactions} transactions, ${clients} concurrent clients, endorsement AND(Org1, Org2)`,
+      `embedded network: ${transactions} transactions, ${clients} concurrent clients, endorsement AND(Org1, Org2), chaincode ${runner === 'worker' ? 'in a worker thread per organisation' : 'on the main thread'}`,
       `  committed             ${formatRate(tps)} tx/s  (${blocks} blocks, ${(transactions / blocks).toFixed(1)} tx/block)`,
       `  latency               p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
       `  process CPU           ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)} % of one core`,

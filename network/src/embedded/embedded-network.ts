@@ -26,7 +26,9 @@ import { buildGenesisEnvelope } from './genesis';
 import { MspRegistry } from './msp-registry';
 import { type OrdererSignature, describeBlockSignatures } from './orderer/block-signature';
 import { OrderingService } from './orderer/ordering-service';
+import { type ChaincodeRunner, inProcessRunner } from './peer/chaincode-runner';
 import { type ContractClass, ContractChaincode } from './peer/contract-chaincode';
+import { type ChaincodeModule, WorkerChaincodeRunner } from './peer/worker-chaincode-runner';
 import { EndorsingPeer } from './peer/endorsing-peer';
 import type { Signer } from './protocol/signer';
 import {
@@ -43,6 +45,13 @@ export interface EmbeddedNetworkOptions {
   dataDir: string;
   /** Installed chaincode implementations by chaincode name; the consortium says on which channels. */
   chaincodes?: Record<string, ReadonlyArray<ContractClass>>;
+  /**
+   * Where to load installed chaincodes from (`require(module)[exportName ?? 'contracts']`). When
+   * given, each organisation's chaincode runs in a worker thread of its own, as each peer runs its
+   * chaincode in a process of its own: organisations endorse in parallel, off the caller's thread.
+   * Without it, chaincode runs on the caller's thread.
+   */
+  chaincodeWorkers?: Record<string, { module: string; exportName?: string }>;
   /**
    * The clock of the network's clients, in ms: it stamps their proposals, the time chaincode sees.
    * Tests advance one instead of waiting for a market interval or an election to end.
@@ -90,6 +99,7 @@ export class EmbeddedNetwork {
   private readonly refused = new Map<string, LedgerStoreError>();
   private readonly failedVerifications = new Map<string, { firstBadBlock: number; reason: string }>();
   private readonly peers = new Map<string, EndorsingPeer[]>();
+  private readonly runners: ChaincodeRunner[] = [];
   private readonly client: TransactionClient;
   private stopped = false;
 
@@ -120,12 +130,25 @@ export class EmbeddedNetwork {
     const identities = new MspRegistry(msps);
     const implementations = new Map<string, ContractChaincode>();
 
+    const modules = workerModules(consortium, options);
     for (const org of crypto.organizations()) {
+      if (org.peers.length === 0) continue;
+      let runner: ChaincodeRunner = inProcessRunner;
+      if (modules.length > 0) {
+        runner = new WorkerChaincodeRunner(org.mspId, modules);
+        network.runners.push(runner);
+      }
       network.peers.set(
         org.mspId,
         org.peers.map(
           (node) =>
-            new EndorsingPeer(node.hostname, org.mspId, node.identity, (name) => network.runtime(name)),
+            new EndorsingPeer(
+              node.hostname,
+              org.mspId,
+              node.identity,
+              (name) => network.runtime(name),
+              runner,
+            ),
         ),
       );
     }
@@ -379,6 +402,7 @@ export class EmbeddedNetwork {
     if (this.stopped) return;
     this.stopped = true;
     this.orderer.stop();
+    await Promise.all(this.runners.map((runner) => runner.close()));
     for (const { runtime, committer } of this.channels.values()) {
       await committer.idle();
       committer.abandon(
@@ -387,4 +411,16 @@ export class EmbeddedNetwork {
       await runtime.ledger.close();
     }
   }
+}
+
+/** The installed chaincodes a worker loads, with their versions from the consortium definition. */
+function workerModules(consortium: Consortium, options: EmbeddedNetworkOptions): ChaincodeModule[] {
+  const versions = new Map(
+    consortium.definition.channels.flatMap((channel) =>
+      channel.chaincodes.map((cc) => [cc.name, cc.version]),
+    ),
+  );
+  return Object.entries(options.chaincodeWorkers ?? {})
+    .filter(([name]) => options.chaincodes?.[name] && versions.has(name))
+    .map(([name, location]) => ({ name, version: versions.get(name)!, ...location }));
 }

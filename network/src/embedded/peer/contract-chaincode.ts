@@ -1,5 +1,8 @@
-import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
+import { peer } from '@hyperledger/fabric-protos';
 import { JSONSerializer } from 'fabric-contract-api';
+import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
+import ChaincodeStub from 'fabric-shim/lib/stub';
+import { type PeerSide, ShimHandler } from './shim-handler';
 import { schemaIdentityKey } from './schema-identity-key';
 
 /** A contract class as exported by a chaincode package (`export const contracts = [...]`). */
@@ -9,6 +12,20 @@ export interface ChaincodeResponse {
   status: number;
   message: string;
   payload: Buffer;
+}
+
+/** One chaincode call of a transaction simulation: what a peer sends its chaincode in a TRANSACTION message. */
+export interface ChaincodeInvocation {
+  channel: string;
+  txId: string;
+  args: Buffer[];
+  signedProposal: peer.SignedProposal;
+}
+
+/** The chaincode's answer, with the event it set, if any. */
+export interface ChaincodeOutcome {
+  response: ChaincodeResponse;
+  event?: peer.ChaincodeEvent;
 }
 
 /** Fabric's shim treats statuses from 400 up as errors; the peer does not endorse them. */
@@ -69,12 +86,25 @@ export class ContractChaincode {
     return this.router.metadata;
   }
 
-  async invoke(stub: unknown): Promise<ChaincodeResponse> {
+  /** Runs one invocation through a real ChaincodeStub whose shim messages go to `peerSide`. */
+  async invoke(invocation: ChaincodeInvocation, peerSide: PeerSide): Promise<ChaincodeOutcome> {
+    const input = new peer.ChaincodeInput();
+    input.setArgsList(invocation.args);
+    const stub = new ChaincodeStub(
+      new ShimHandler(peerSide),
+      invocation.channel,
+      invocation.txId,
+      input,
+      invocation.signedProposal,
+    );
     const response = await this.router.Invoke(stub);
     return {
-      status: response.status,
-      message: response.message ?? '',
-      payload: Buffer.from(response.payload ?? new Uint8Array(0)),
+      response: {
+        status: response.status,
+        message: response.message ?? '',
+        payload: Buffer.from(response.payload ?? new Uint8Array(0)),
+      },
+      ...(stub.chaincodeEvent ? { event: stub.chaincodeEvent } : {}),
     };
   }
 }

@@ -1,5 +1,4 @@
 import { peer } from '@hyperledger/fabric-protos';
-import ChaincodeStub from 'fabric-shim/lib/stub';
 import type { ChannelRuntime } from '../channel-runtime';
 import { buildProposalResponse, buildProposalResponsePayload, endorse } from '../protocol/endorsement';
 import { type DecodedProposal, decodeSignedProposal } from '../protocol/proposal';
@@ -11,7 +10,8 @@ import {
 } from '../protocol/read-write-set';
 import type { Signer, VerifiedIdentity } from '../protocol/signer';
 import { computeTransactionId } from '../protocol/transaction-id';
-import { type ChaincodeResponse, ERROR_THRESHOLD } from './contract-chaincode';
+import { type ChaincodeRunner, inProcessRunner } from './chaincode-runner';
+import { type ChaincodeOutcome, ERROR_THRESHOLD } from './contract-chaincode';
 import { SimulationHandler, type SimulationContext } from './simulation-handler';
 
 export interface EndorsementResult {
@@ -55,6 +55,8 @@ export class EndorsingPeer {
     readonly mspId: string,
     private readonly signer: Signer,
     private readonly channels: (name: string) => ChannelRuntime | undefined,
+    /** Where this organisation's chaincode runs. */
+    private readonly chaincodes: ChaincodeRunner = inProcessRunner,
   ) {}
 
   async processProposal(signedProposal: peer.SignedProposal): Promise<EndorsementResult> {
@@ -80,7 +82,7 @@ export class EndorsingPeer {
     }
 
     const rwset = new ReadWriteSetBuilder();
-    let outcome: { response: ChaincodeResponse; event?: peer.ChaincodeEvent };
+    let outcome: ChaincodeOutcome;
     try {
       outcome = await this.execute(
         channel,
@@ -186,7 +188,7 @@ export class EndorsingPeer {
     rwset: ReadWriteSetBuilder,
     chaincodeName: string,
     args: Buffer[],
-  ): Promise<{ response: ChaincodeResponse; event?: peer.ChaincodeEvent }> {
+  ): Promise<ChaincodeOutcome> {
     const chaincode = channel.chaincode(chaincodeName);
     if (!chaincode) {
       throw new ProposalRejection(
@@ -221,12 +223,12 @@ export class EndorsingPeer {
         return response;
       },
     };
-    const input = new peer.ChaincodeInput();
-    input.setArgsList(args);
-    const handler = new SimulationHandler(context, chaincodeName);
-    const stub = new ChaincodeStub(handler, channel.name, decoded.txId, input, signedProposal);
-    const response = await chaincode.implementation.invoke(stub);
-    return { response, event: stub.chaincodeEvent };
+    const invocation = { channel: channel.name, txId: decoded.txId, args, signedProposal };
+    return this.chaincodes.invoke(
+      chaincode.implementation,
+      invocation,
+      new SimulationHandler(context, chaincodeName),
+    );
   }
 }
 

@@ -1,5 +1,4 @@
 import { ledger as ledgerProtos, peer } from '@hyperledger/fabric-protos';
-import { HistoryQueryIterator, StateQueryIterator } from 'fabric-shim/lib/iterators';
 import type { ChannelLedger, StateKeyValue } from '../ledger/channel-ledger';
 import type { ReadWriteSetBuilder } from '../protocol/read-write-set-builder';
 import { type KeyRead, type Version, sha256 } from '../protocol/read-write-set';
@@ -42,10 +41,17 @@ function pagesOf(results: peer.QueryResultBytes[]): FetchPage {
   };
 }
 
+/** A range query's first page, and the paging metadata of a paginated one. */
+export interface RangeQueryResult {
+  response: peer.QueryResponse;
+  metadata?: { bookmark: string; fetchedRecordsCount: number };
+}
+
 /**
- * The embedded peer's side of the chaincode shim protocol. fabric-shim's ChaincodeStub calls
- * these handle* methods exactly as it would send messages to a remote peer; here they read the
- * channel's committed state and record the transaction's read/write set.
+ * The embedded peer's side of the chaincode shim protocol: each method answers one message a
+ * chaincode's stub sends its peer (GET_STATE, PUT_STATE, GET_STATE_BY_RANGE, …), reading the
+ * channel's committed state and recording the transaction's read/write set. The chaincode side
+ * (shim-handler.ts) runs beside the chaincode, in this thread or in the organisation's worker.
  */
 export class SimulationHandler {
   private readonly queries = new Map<string, FetchPage>();
@@ -174,7 +180,7 @@ export class SimulationHandler {
     _channel: string,
     _txId: string,
     metadataBytes?: Uint8Array,
-  ): Promise<{ iterator: StateQueryIterator; metadata?: { bookmark: string; fetchedRecordsCount: number } }> {
+  ): Promise<RangeQueryResult> {
     const { ledger, rwset, peerMspId } = this.context;
     let response: peer.QueryResponse;
     let responseMetadata: { bookmark: string; fetchedRecordsCount: number } | undefined;
@@ -216,8 +222,7 @@ export class SimulationHandler {
         return { results: page.map((r) => this.keyValue(r)), more: next !== undefined };
       });
     }
-    const iterator = new StateQueryIterator(this, this.context.channel, this.context.txId, response);
-    return responseMetadata ? { iterator, metadata: responseMetadata } : { iterator };
+    return responseMetadata ? { response, metadata: responseMetadata } : { response };
   }
 
   private keyValue({ key, record }: StateKeyValue): peer.QueryResultBytes {
@@ -235,7 +240,7 @@ export class SimulationHandler {
     throw new Error('ExecuteQuery not supported for leveldb');
   }
 
-  async handleGetHistoryForKey(key: string): Promise<HistoryQueryIterator> {
+  async handleGetHistoryForKey(key: string): Promise<peer.QueryResponse> {
     const history = await this.context.ledger.getHistory(this.namespace, key);
     const results = history.map((entry) => {
       const modification = new ledgerProtos.queryresult.KeyModification();
@@ -247,12 +252,7 @@ export class SimulationHandler {
       bytes.setResultbytes(modification.serializeBinary());
       return bytes;
     });
-    return new HistoryQueryIterator(
-      this,
-      this.context.channel,
-      this.context.txId,
-      await this.openQuery(pagesOf(results)),
-    );
+    return this.openQuery(pagesOf(results));
   }
 
   private openQuery(fetchPage: FetchPage): Promise<peer.QueryResponse> {

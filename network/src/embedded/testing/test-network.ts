@@ -49,7 +49,10 @@ export function testConsortium(): Consortium {
 }
 
 /** A started test network in its own temporary directory, and how to tear it down. */
-export async function startTestNetwork(dataDir = mkdtempSync(join(tmpdir(), 'cityledger-net-'))): Promise<{
+export async function startTestNetwork(
+  dataDir = mkdtempSync(join(tmpdir(), 'cityledger-net-')),
+  options: { chaincodeWorkers?: boolean } = {},
+): Promise<{
   network: EmbeddedNetwork;
   dataDir: string;
   cleanup: () => Promise<void>;
@@ -58,6 +61,14 @@ export async function startTestNetwork(dataDir = mkdtempSync(join(tmpdir(), 'cit
     consortium: testConsortium(),
     dataDir,
     chaincodes: { assets: assetContracts, other: assetContracts },
+    ...(options.chaincodeWorkers
+      ? {
+          chaincodeWorkers: {
+            assets: { module: join(__dirname, 'asset-contract'), exportName: 'assetContracts' },
+            other: { module: join(__dirname, 'asset-contract'), exportName: 'assetContracts' },
+          },
+        }
+      : {}),
   });
   return {
     network,

@@ -1,0 +1,66 @@
+import { peer } from '@hyperledger/fabric-protos';
+import type { ChaincodeResponse } from './contract-chaincode';
+import type { PeerSide } from './shim-handler';
+
+/** A shim message between an organisation's chaincode worker and the peer (the main thread). */
+export type ShimMessage =
+  | {
+      type: 'invoke';
+      id: number;
+      chaincode: string;
+      channel: string;
+      txId: string;
+      args: Uint8Array[];
+      proposal: Uint8Array;
+    }
+  | { type: 'outcome'; id: number; response: ChaincodeResponse; event?: Uint8Array }
+  | { type: 'failure'; id: number; message: string }
+  | { type: 'call'; id: number; callId: number; method: keyof PeerSide; args: unknown[] }
+  | { type: 'reply'; callId: number; value: unknown }
+  | { type: 'refusal'; callId: number; message: string };
+
+const QUERY_RESPONSE_METHODS = new Set<keyof PeerSide>([
+  'handleGetHistoryForKey',
+  'handleQueryStateNext',
+  'handleQueryStateClose',
+]);
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * The peer's answer to one shim call in a form a worker receives intact: protobuf messages as
+ * their bytes (the worker has its own copy of the protobuf classes), the rest as it is.
+ */
+export function encodeReply(method: keyof PeerSide, value: unknown): unknown {
+  if (QUERY_RESPONSE_METHODS.has(method)) return (value as peer.QueryResponse).serializeBinary();
+  if (method === 'handleGetStateByRange') {
+    const { response, metadata } = value as { response: peer.QueryResponse; metadata?: unknown };
+    return { response: response.serializeBinary(), metadata };
+  }
+  return value;
+}
+
+/** The inverse of {@link encodeReply}, in the worker: Buffers where the shim hands chaincode Buffers. */
+export function decodeReply(method: keyof PeerSide, value: unknown): unknown {
+  if (QUERY_RESPONSE_METHODS.has(method)) return peer.QueryResponse.deserializeBinary(value as Uint8Array);
+  switch (method) {
+    case 'handleGetStateByRange': {
+      const { response, metadata } = value as { response: Uint8Array; metadata?: unknown };
+      const decoded = peer.QueryResponse.deserializeBinary(response);
+      return metadata ? { response: decoded, metadata } : { response: decoded };
+    }
+    case 'handleGetState':
+    case 'handleGetPrivateDataHash':
+      return asBuffer(value as Uint8Array);
+    case 'handleGetStateMetadata':
+      return Object.fromEntries(
+        Object.entries(value as Record<string, Uint8Array>).map(([key, bytes]) => [key, asBuffer(bytes)]),
+      );
+    case 'handleInvokeChaincode': {
+      const response = value as ChaincodeResponse;
+      return { ...response, payload: asBuffer(response.payload) };
+    }
+    default:
+      return value;
+  }
+}
