@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { expect } from 'chai';
 import express from 'express';
 import type { Browser, Page } from 'playwright-core';
-import { ManualClock } from '../testing/manual-clock';
+import { ManualClock } from '@cityledger/network/testing';
 import { type TestGateway, startTestGateway } from '../testing/test-gateway';
 import {
   type AirSensor,

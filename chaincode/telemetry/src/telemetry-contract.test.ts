@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { failure, FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { failure, FakeLedger, type TxOptions } from '@cityledger/chaincode-common/testing';
 import { TelemetryContract } from './telemetry-contract';
 import { merkleProof, merkleRoot, readingLeafData } from './merkle';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
-import type { FakeLedger, TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import type { FakeLedger, TxOptions } from '@cityledger/chaincode-common/testing';
 import {
   bigIntToHex,
   prepareVotingToken,
