@@ -18,6 +18,19 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/explicit-module-boundary-types': 'off',
+      // A package is used through the subpaths its package.json `exports` declares, never through
+      // its build output; the compiler (moduleResolution node16) refuses the rest as well.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@cityledger/[^/]+/(dist|src)(/|$)',
+              message: "Import a workspace package through a subpath of its package.json 'exports'.",
+            },
+          ],
+        },
+      ],
       'no-restricted-syntax': [
         'error',
         {

@@ -4,7 +4,7 @@ import { jsonLeafHash, merkleTree } from '@cityledger/proofs';
 import { parseRsaPublicKeyPem, prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
 import { ClientIdentity } from 'fabric-shim';
 import { type TestGateway, personalDataOf } from '../testing/test-gateway';
-import type { ManualClock } from '../testing/manual-clock';
+import type { ManualClock } from '@cityledger/network/testing';
 
 /**
  * A small city seeded through the gateway's REST API only, as an operator's scripts would: what

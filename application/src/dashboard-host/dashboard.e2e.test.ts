@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { build } from 'esbuild';
 import express from 'express';
 import type { Browser, Page } from 'playwright-core';
-import { ManualClock } from '../testing/manual-clock';
+import { ManualClock } from '@cityledger/network/testing';
 import { type TestGateway, startTestGateway } from '../testing/test-gateway';
 import {
   type AirSensor,

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedNetwork, parseConsortium } from '@cityledger/network';
-import { assetContracts } from '@cityledger/network/dist/embedded/testing/asset-contract';
-import { TEST_CONSORTIUM_YAML } from '@cityledger/network/dist/embedded/testing/test-network';
+import { TEST_CONSORTIUM_YAML, assetContracts } from '@cityledger/network/testing';
 import { ledgerBlockOf } from '../ledger/ledger-views';
 import { ChannelIndex } from './channel-index';
 

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assetContracts } from '@cityledger/network/dist/embedded/testing/asset-contract';
-import { testConsortium } from '@cityledger/network/dist/embedded/testing/test-network';
+import { assetContracts, testConsortium } from '@cityledger/network/testing';
 import { expect } from 'chai';
 import type { Caller } from '../auth/caller';
 import { InvalidInputError } from '../errors/gateway-errors';

@@ -1,4 +1,9 @@
+import type { ChainVerification, OrdererSignature, TransactionDetails } from '@cityledger/network';
 import type { Caller } from '../auth/caller';
+
+// The verification report and the transaction's description come from the network package, which
+// computes both for the embedded ledger and for blocks read from Fabric.
+export type { ChainVerification, IdentitySummary, OrderingReport } from '@cityledger/network';
 
 /**
  * What the gateway needs of a ledger. This interface is the only place that is ledger-neutral on
@@ -124,49 +129,19 @@ export interface BlockSummary {
  * A chaincode event as every gateway answer shows it, event streams included: the payload is the
  * JSON value when the event's bytes are JSON, else a string (UTF-8 when printable, else `base64:…`).
  */
-export interface ExplorerEvent {
-  name: string;
-  payload: unknown;
-}
+export type ExplorerEvent = NonNullable<TransactionRecord['event']>;
 
-export interface OrdererSignatureSummary {
-  mspId: string;
-  /** The subject CN of the orderer's certificate. */
-  orderer: string;
-  /** The SmartBFT consenter id, on a BFT channel. */
-  consenterId?: number;
-  verified: boolean;
-}
+/** An orderer's signature on a block as the explorer lists it: who signed, and whether it verifies. */
+export type OrdererSignatureSummary = Pick<
+  OrdererSignature,
+  'mspId' | 'orderer' | 'consenterId' | 'verified'
+>;
 
-export interface IdentitySummary {
-  mspId: string;
-  subject: string;
-}
-
-/** A transaction as an auditor inspects it; binary values are UTF-8 when printable, else `base64:…`. */
-export interface TransactionRecord {
-  txId: string;
-  channel: string;
-  blockNumber: number;
-  txIndex: number;
-  validationCode: number;
-  validationCodeName: string;
-  timestamp: string;
-  creator: IdentitySummary;
-  chaincode?: string;
-  function?: string;
-  args?: string[];
-  endorsements: IdentitySummary[];
-  readWriteSet?: Array<{
-    namespace: string;
-    reads: Array<{ key: string; version: { blockNum: number; txNum: number } | null }>;
-    rangeQueries: Array<{ startKey: string; endKey: string; keys: string[] }>;
-    writes: Array<{ key: string; isDelete: boolean; value: string }>;
-    collections: Array<{ collection: string; hashedWrites: number; hashedReads: number }>;
-  }>;
-  event?: ExplorerEvent;
-  response?: { status: number; message: string; payload: string };
-}
+/**
+ * A transaction as an auditor inspects it; binary values are UTF-8 when printable, else `base64:…`.
+ * Both connectors describe it with the network package's decoder, so its shape is defined there.
+ */
+export type TransactionRecord = TransactionDetails;
 
 export interface KeyHistoryEntry {
   txId: string;
@@ -177,22 +152,6 @@ export interface KeyHistoryEntry {
   /** The value as UTF-8 when printable, else `base64:…`. */
   value: string;
 }
-
-/** What a chain's verified blocks say about who ordered them. */
-export interface OrderingReport {
-  height: number;
-  /** Whether the channel orders with SmartBFT. */
-  bft: boolean;
-  /** Distinct consenter signatures a BFT block needs. */
-  quorum?: number;
-  /** Every orderer that signed at least one verified block, with how many it signed. */
-  signers: Array<{ mspId: string; orderer: string; blocks: number }>;
-  /** Asked for with `signer`: verified blocks after genesis none of that MSP's orderers signed. */
-  notSignedBy?: { mspId: string; blocks: number[]; truncated: boolean };
-}
-
-export type ChainVerification =
-  ({ ok: true } & OrderingReport) | ({ ok: false; firstBadBlock: number; reason: string } & OrderingReport);
 
 export interface ChaincodeTransaction {
   name: string;

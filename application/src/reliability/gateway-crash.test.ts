@@ -1,8 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareStateWithReplay } from '@cityledger/network/dist/embedded/audit/state-replay';
-import { ChannelLedger } from '@cityledger/network/dist/embedded/ledger/channel-ledger';
+import { ChannelLedger, compareStateWithReplay } from '@cityledger/network/testing';
 import { expect } from 'chai';
 import { personalDataOf } from '../testing/test-gateway';
 import { type ChildGateway, call, childToken, startChildGateway } from './child-gateway';

@@ -36,7 +36,7 @@ async function startLedger(
 ): Promise<LedgerConnector> {
   const { submissions, requiredChaincodes } = config;
   if (config.ledger.kind === 'fabric') {
-    const { FabricLedgerConnector } = await import('../ledger/fabric/fabric-connector');
+    const { FabricLedgerConnector } = await import('../ledger/fabric/fabric-connector.js');
     return FabricLedgerConnector.start({
       consortium,
       networkDir: config.ledger.networkDir,

@@ -10,7 +10,7 @@ import {
   unblindSignature,
 } from '@cityledger/voter';
 import { expect } from 'chai';
-import { ManualClock } from '../testing/manual-clock';
+import { ManualClock } from '@cityledger/network/testing';
 import { type TestGateway, registerEligibleVoter, startTestGateway, uniqueId } from '../testing/test-gateway';
 
 /**

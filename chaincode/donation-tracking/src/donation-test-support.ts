@@ -1,11 +1,11 @@
 /** Callers, identities and a harness shared by the donation-tracking contract tests. */
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
-import { FakeLedger, type FakeTransaction, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { FakeLedger, type FakeTransaction, type TxOptions } from '@cityledger/chaincode-common/testing';
 import { DonationTrackingContract } from './donation-tracking-contract';
 import { RECEIPT_SECRET_TRANSIENT_KEY } from './receipt';
 
-export { failure } from '@cityledger/chaincode-common/dist/testing';
+export { failure } from '@cityledger/chaincode-common/testing';
 
 /** A caller: MSP, role and optionally the `did` certificate attribute. */
 export type Actor = TxOptions;

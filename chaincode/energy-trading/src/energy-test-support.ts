@@ -2,11 +2,11 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { expect } from 'chai';
 import { canonicalJson } from '@cityledger/chaincode-common';
-import { failure, type FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { failure, type FakeLedger, type TxOptions } from '@cityledger/chaincode-common/testing';
 import type { Context } from 'fabric-contract-api';
 import { EnergyTradingContract } from './energy-trading-contract';
 
-export { failure } from '@cityledger/chaincode-common/dist/testing';
+export { failure } from '@cityledger/chaincode-common/testing';
 
 export const contract = new EnergyTradingContract();
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FakeLedger } from '@cityledger/chaincode-common/dist/testing';
+import { FakeLedger } from '@cityledger/chaincode-common/testing';
 import { auditor, contract, did, marketWith, operator, submitFails, userOf } from './energy-test-support';
 import type { MeterReading } from './records';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ChaincodeStub } from 'fabric-shim';
-import { FakeLedger, type FakeTransaction } from '@cityledger/chaincode-common/dist/testing';
+import { FakeLedger, type FakeTransaction } from '@cityledger/chaincode-common/testing';
 import { auditor, contract, did, marketWith, operator, submitFails, userOf } from './energy-test-support';
 import type { EnergyOrder, ProsumerAccount } from './records';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import type { SinonStub } from 'sinon';
-import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/testing';
 import { IdentityContract } from './identity-contract';
 import type { Credential, DidDocument } from './records';
 import {

@@ -1,8 +1,8 @@
 /** Callers and fixtures shared by the identity contract tests. */
 import { generateKeyPairSync } from 'node:crypto';
-import type { TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import type { TxOptions } from '@cityledger/chaincode-common/testing';
 
-export { failure } from '@cityledger/chaincode-common/dist/testing';
+export { failure } from '@cityledger/chaincode-common/testing';
 
 export const cityRegistrar: TxOptions = { mspId: 'CityMSP', role: 'registrar', user: 'registrar1' };
 export const cityOperator: TxOptions = { mspId: 'CityMSP', role: 'operator' };

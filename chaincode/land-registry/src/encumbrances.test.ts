@@ -1,4 +1,4 @@
-import type { FakeTransaction } from '@cityledger/chaincode-common/dist/testing';
+import type { FakeTransaction } from '@cityledger/chaincode-common/testing';
 import { expect } from 'chai';
 import { ChaincodeStub } from 'fabric-shim';
 import {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { chaincodeMetadata } from '@cityledger/chaincode-common/dist/testing';
+import { chaincodeMetadata } from '@cityledger/chaincode-common/testing';
 import { contracts } from './index';
 
 describe('land-registry contract metadata', () => {

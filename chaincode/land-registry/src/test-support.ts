@@ -1,11 +1,11 @@
 /** Fixtures shared by the land-registry contract tests: a fake ledger, a fake identity chaincode, callers. */
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
-import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/testing';
 import type { Polygon } from './geometry';
 import { LandRegistryContract } from './land-registry-contract';
 
-export { failure } from '@cityledger/chaincode-common/dist/testing';
+export { failure } from '@cityledger/chaincode-common/testing';
 
 export const CHANNEL = 'civic';
 export const did = (id: string) => `did:cityledger:${CHANNEL}:${id}`;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { failure, FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { failure, FakeLedger, type TxOptions } from '@cityledger/chaincode-common/testing';
 import { jsonLeafHash, merkleRoot, merkleTree } from '@cityledger/proofs';
 import { TelemetryContract } from './telemetry-contract';
 

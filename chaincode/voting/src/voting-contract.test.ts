@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
-import type { FakeLedger, TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import type { FakeLedger, TxOptions } from '@cityledger/chaincode-common/testing';
 import { rootFromAuditPath } from '@cityledger/proofs';
 import { bigIntToHex, prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
 import type { Ballot, ElectionResult } from './records';

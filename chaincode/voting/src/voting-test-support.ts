@@ -1,11 +1,11 @@
 /** Callers, keys and a scripted election shared by the voting contract tests. */
-import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/dist/testing';
+import { FakeLedger, type TxOptions } from '@cityledger/chaincode-common/testing';
 import { prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
-import { authorityKey, type AuthorityKey } from '@cityledger/voter/dist/testing';
+import { authorityKey, type AuthorityKey } from '@cityledger/voter/testing';
 import type { BallotReceipt, Election, VotingTokenIssuance } from './records';
 import { VotingContract } from './voting-contract';
 
-export { failure } from '@cityledger/chaincode-common/dist/testing';
+export { failure } from '@cityledger/chaincode-common/testing';
 
 export const authority: TxOptions = {
   mspId: 'CityMSP',

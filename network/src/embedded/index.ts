@@ -19,6 +19,7 @@ export { type CommittedBlock, type BlockListener, describeStoredBlock } from './
 export type { ValidatedTransaction } from './validation/block-validator';
 export {
   type ChainVerification,
+  type OrderingReport,
   type BlockSource,
   type BlockChainChecks,
   verifyBlockChain,
@@ -33,6 +34,7 @@ export {
 export { type Consenter, bftQuorum, consentersOfConfigBlock } from './orderer/consenter-set';
 export {
   type TransactionDetails,
+  type IdentitySummary,
   describeTransactionInBlock,
   eventPayloadOf,
   printable,

@@ -27,22 +27,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect } from '@hyperledger/fabric-gateway';
-import {
-  CHILD_JWT_SECRET,
-  call,
-  childToken,
-  startChildGateway,
-} from '@cityledger/application/dist/reliability/child-gateway';
-import { gatewayCredentialsOf } from '@cityledger/application/dist/ledger/fabric/gateway-identity';
-import { PeerConnections } from '@cityledger/application/dist/ledger/fabric/peer-connections';
+import { CHILD_JWT_SECRET, call, childToken, startChildGateway } from '@cityledger/application/testing';
+import { PeerConnections, gatewayCredentialsOf } from '@cityledger/application/fabric';
 import {
   consortiumAsRun,
   ensureCryptoMaterial,
   loadConsortium,
   readFabricNetworkProfile,
 } from '@cityledger/network';
-import { measureCryptoBaseline } from '@cityledger/network/dist/bench/crypto-baseline';
-import { percentile } from '@cityledger/network/dist/bench/statistics';
+import { measureCryptoBaseline, percentile } from '@cityledger/network/bench';
 import {
   FabricTestNetwork,
   NETWORK_PROFILES,

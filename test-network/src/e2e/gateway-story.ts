@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { CHILD_JWT_SECRET, call, childToken } from '@cityledger/application/dist/reliability/child-gateway';
+import { CHILD_JWT_SECRET, call, childToken } from '@cityledger/application/testing';
 
 /** What the real-Fabric suites do through the gateway, on either network profile. */
 const REPO = resolve(__dirname, '..', '..', '..');

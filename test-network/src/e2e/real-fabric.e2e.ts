@@ -2,11 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import {
-  type ChildGateway,
-  call,
-  startChildGateway,
-} from '@cityledger/application/dist/reliability/child-gateway';
+import { type ChildGateway, call, startChildGateway } from '@cityledger/application/testing';
 import { WALLET_APP_USER } from '../connection-profiles';
 import type { FabricTestNetwork } from '../fabric-test-network';
 import { rememberProcesses, sharedNetwork } from './fabric-network-fixture';

@@ -3,7 +3,7 @@
  * every request, paths checked against the gateway's OpenAPI document (typed where the path is
  * fixed), and refusals as {@link GatewayError} so panels can say what the gateway refused and why.
  */
-import { GatewayClient as ApiClient, GatewayError, answerOf } from '@cityledger/client';
+import { GatewayClient as ApiClient, GatewayError, answerOf, type operations } from '@cityledger/client';
 
 export { GatewayError };
 
@@ -12,6 +12,13 @@ export interface ChannelSummary {
   height: number;
   chaincodes: Array<{ name: string; version: string; installed: boolean }>;
 }
+
+/** The JSON of an operation's 200 answer, as the gateway's OpenAPI document describes it. */
+export type AnswerOf<Operation extends keyof operations> = operations[Operation]['responses'] extends {
+  200: { content: { 'application/json': infer Body } };
+}
+  ? Body
+  : never;
 
 export const API_BASE = '/api/v1';
 

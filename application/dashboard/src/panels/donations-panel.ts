@@ -1,70 +1,16 @@
+import type {
+  Campaign,
+  CampaignMilestone,
+  CampaignReconciliation,
+  Disbursement,
+  Donation,
+  DonationTrace,
+} from '@cityledger/chaincode-donation-tracking';
 import { type SankeyLink, type SankeyNode, sankeyChart } from '../ui/charts';
 import { h } from '../ui/dom';
 import { didCell, money, shortDid, shortHash, when } from '../ui/format';
 import { PanelFrame, errorText, part, replaceWith, table, verdict } from '../ui/panel';
 import { type PanelContext, channelsWith, loadWithChaincodeEvents } from './panel-context';
-
-interface Campaign {
-  campaignId: string;
-  title: string;
-  goalCents: number;
-  currency: string;
-  deadline: string;
-  status: string;
-}
-
-interface Reconciliation {
-  status: string;
-  goalCents: number;
-  donatedCents: number;
-  disbursedCents: number;
-  refundedCents: number;
-  heldCents: number;
-  donationCount: number;
-  balanced: boolean;
-}
-
-interface Donation {
-  donationId: string;
-  anonymous: boolean;
-  donorDid?: string;
-  amountCents: number;
-  allocatedCents: number;
-  refundedCents: number;
-  donatedAt: string;
-}
-
-interface Disbursement {
-  disbursementId: string;
-  milestoneIndex: number;
-  beneficiaryDid: string;
-  amountCents: number;
-  status: string;
-  allocations: Array<{ donationId: string; amountCents: number }>;
-}
-
-interface Milestone {
-  milestoneIndex: number;
-  description: string;
-  amountCents: number;
-  status: string;
-  disbursedCents: number;
-}
-
-interface DonationTrace {
-  donation: Donation;
-  allocations: Array<{
-    disbursementId: string;
-    milestoneIndex: number;
-    milestoneDescription: string;
-    beneficiaryDid: string;
-    amountCents: number;
-    disbursementStatus: string;
-  }>;
-  allocatedCents: number;
-  refundedCents: number;
-  unspentCents: number;
-}
 
 /**
  * Donations: campaigns with progress to goal, the flow from donations through milestones to
@@ -77,7 +23,7 @@ export function mountDonationsPanel(context: PanelContext): PanelFrame {
     'Campaigns and their progress, where the money went, and a trace of any donation.',
   );
   const [channel] = channelsWith(context, 'donation-tracking');
-  let campaigns: Array<Campaign & { reconciliation?: Reconciliation }> = [];
+  let campaigns: Array<Campaign & { reconciliation?: CampaignReconciliation }> = [];
   let selected: string | undefined;
   let donations: Donation[] = [];
 
@@ -133,7 +79,7 @@ export function mountDonationsPanel(context: PanelContext): PanelFrame {
         context.client.queryAll<Disbursement>(channel!, 'donation-tracking', 'ListDisbursements', [
           campaign.campaignId,
         ]),
-        q<Milestone[]>('ListMilestones', [campaign.campaignId]),
+        q<CampaignMilestone[]>('ListMilestones', [campaign.campaignId]),
       ]);
       donations = donationList;
       const donorLabel = (d: Donation) =>
@@ -266,7 +212,9 @@ export function mountDonationsPanel(context: PanelContext): PanelFrame {
       campaigns = await Promise.all(
         list.map(async (c) => ({
           ...c,
-          reconciliation: await q<Reconciliation>('ReconcileCampaign', [c.campaignId]).catch(() => undefined),
+          reconciliation: await q<CampaignReconciliation>('ReconcileCampaign', [c.campaignId]).catch(
+            () => undefined,
+          ),
         })),
       );
       frame.setState('live');

@@ -1,3 +1,10 @@
+import type {
+  EnergyOrder,
+  EnergyTrade,
+  MarketResult,
+  ProsumerAccount,
+  SettlementStatement,
+} from '@cityledger/chaincode-energy-trading';
 import type { ChaincodeEvent } from '../api/event-stream';
 import { GatewayError } from '../api/gateway-client';
 import { supplyDemandChart } from '../ui/charts';
@@ -5,56 +12,6 @@ import { h } from '../ui/dom';
 import { didCell, kwh, money, when } from '../ui/format';
 import { PanelFrame, debounce, errorText, part, replaceWith, stat, table, verdict } from '../ui/panel';
 import { type PanelContext, channelsWith } from './panel-context';
-
-interface MarketResult {
-  interval: string;
-  status: string;
-  clearingPriceCentsPerKwh: number;
-  volumeWh: number;
-  tradeCount: number;
-  buyOrderCount: number;
-  sellOrderCount: number;
-  demandWh: number;
-  supplyWh: number;
-  clearedAt: string;
-  settledAt?: string;
-}
-
-interface EnergyOrder {
-  orderId: string;
-  interval: string;
-  side: 'buy' | 'sell';
-  accountDid: string;
-  quantityWh: number;
-  limitPriceCentsPerKwh: number;
-  status: string;
-  filledWh: number;
-}
-
-interface EnergyTrade {
-  tradeId: string;
-  buyerDid: string;
-  sellerDid: string;
-  quantityWh: number;
-  priceCentsPerKwh: number;
-  amountCents: number;
-  gridFeeCents: number;
-}
-
-interface SettlementStatement {
-  interval: string;
-  soldWh: number;
-  boughtWh: number;
-  imbalanceWh: number;
-  tradeCreditsCents: number;
-  tradeDebitsCents: number;
-  gridFeeCents: number;
-  shortfallCents: number;
-  surplusCents: number;
-  netCents: number;
-  balanceAfterCents: number;
-  settledAt: string;
-}
 
 const ACCOUNT_KEY = 'cityledger.prosumerAccount';
 
@@ -215,12 +172,7 @@ export function mountEnergyPanel(context: PanelContext): PanelFrame {
     if (!channel || !did) return;
     try {
       const [account, statements] = await Promise.all([
-        context.client.query<{ balanceCents: number; reservedCents: number }>(
-          channel,
-          'energy-trading',
-          'GetAccount',
-          [did],
-        ),
+        context.client.query<ProsumerAccount>(channel, 'energy-trading', 'GetAccount', [did]),
         context.client.queryAll<SettlementStatement>(channel, 'energy-trading', 'ListAccountStatements', [
           did,
         ]),

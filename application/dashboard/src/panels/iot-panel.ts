@@ -1,3 +1,5 @@
+import type { DidDocument } from '@cityledger/chaincode-identity';
+import type { BatchAnchor, Feed, ThresholdAlert } from '@cityledger/chaincode-telemetry';
 import type { ChaincodeEvent } from '../api/event-stream';
 import { h } from '../ui/dom';
 import { timeSeriesChart, type SeriesPoint } from '../ui/charts';
@@ -7,51 +9,15 @@ import { verifyReadingProof } from '../verification/reading-proof';
 import { BridgeReadings, type DeviceReading } from './iot-readings';
 import { type PanelContext, channelsWith } from './panel-context';
 
-interface Feed {
-  feedId: string;
-  description?: string;
-  channel: string;
-  ownerMsp: string;
-  metrics: Array<{ name: string; unit: string }>;
-  deviceKinds: string[];
-  thresholds: Array<{ metric: string; comparison: string; limit: number }>;
-}
-
-interface Device {
-  did: string;
-  status: string;
-  controller: string;
-  device?: { kind: string; ownerDid: string; metrics: string[]; feedId: string };
-}
-
-interface BatchAnchor {
-  feedId: string;
-  batchId: string;
-  merkleRoot: string;
-  count: number;
-  perDevice: Record<string, { firstSeq: number; lastSeq: number }>;
-  from: string;
-  to: string;
-  anchoredAt?: string;
-  txId?: string;
-  alertCount?: number;
-}
-
-interface Alert {
-  feedId: string;
-  batchId: string;
-  deviceId: string;
-  seq: number;
-  metric: string;
-  value: number;
-  unit?: string;
-  timestamp: string;
-  comparison?: string;
-  limit?: number;
-}
-
 const SERIES_LENGTH = 60;
 const READINGS_PER_DEVICE = 5;
+
+/**
+ * A batch as the panel lists it: the anchored record, or what an alert tells of a batch older
+ * than the ones loaded.
+ */
+type ListedBatch = Omit<BatchAnchor, 'anchoredAt' | 'anchoredBy' | 'txId' | 'alertCount'> &
+  Partial<BatchAnchor>;
 
 /**
  * IoT: feeds and devices, readings per second, the latest values per metric, threshold alerts and
@@ -67,9 +33,9 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
   const channels = channelsWith(context, 'telemetry');
   const bridge = new BridgeReadings(context.client);
   const feeds = new Map<string, Feed & { channel: string }>();
-  const devices: Array<Device & { channel: string }> = [];
-  const batches = new Map<string, BatchAnchor & { channel: string }>();
-  const alerts: Alert[] = [];
+  const devices: Array<DidDocument & { channel: string }> = [];
+  const batches = new Map<string, ListedBatch & { channel: string }>();
+  const alerts: ThresholdAlert[] = [];
   const readings = new Map<string, DeviceReading>();
   const series = new Map<string, SeriesPoint[]>();
   let loaded = false;
@@ -159,7 +125,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
     series.set(seriesKey, points.slice(-SERIES_LENGTH));
   }
 
-  async function fetchReadingsOf(batch: BatchAnchor & { channel: string }): Promise<void> {
+  async function fetchReadingsOf(batch: ListedBatch & { channel: string }): Promise<void> {
     const wanted: Array<[string, number]> = [];
     for (const [deviceId, range] of Object.entries(batch.perDevice)) {
       for (
@@ -182,7 +148,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
     );
   }
 
-  function onBatch(channel: string, batch: BatchAnchor, eventAlerts: Alert[]): void {
+  function onBatch(channel: string, batch: ListedBatch, eventAlerts: ThresholdAlert[]): void {
     batches.set(batch.batchId, { ...batch, channel });
     for (const alert of eventAlerts) {
       if (
@@ -340,7 +306,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
   }
   const renderSoon = debounce(render, 100);
 
-  function chooseBatch(batch: BatchAnchor): void {
+  function chooseBatch(batch: ListedBatch): void {
     batchInput.value = batch.batchId;
     deviceSelect.replaceChildren(
       ...Object.keys(batch.perDevice).map((did) => h('option', { value: did }, shortDid(did))),
@@ -415,8 +381,8 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
         const [feedList, deviceList] = await Promise.all([
           context.client.queryAll<Feed>(channel, 'telemetry', 'ListFeeds'),
           context.client
-            .queryAll<Device>(channel, 'identity', 'ListDidsByType', ['device'])
-            .catch(() => [] as Device[]),
+            .queryAll<DidDocument>(channel, 'identity', 'ListDidsByType', ['device'])
+            .catch(() => [] as DidDocument[]),
         ]);
         for (const feed of feedList) feeds.set(feedKey(channel, feed.feedId), { ...feed, channel });
         devices.splice(
@@ -429,7 +395,9 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
           feedList.map(async (feed) => {
             const [feedBatches, feedAlerts] = await Promise.all([
               context.client.queryAll<BatchAnchor>(channel, 'telemetry', 'ListBatchesByFeed', [feed.feedId]),
-              context.client.queryAll<Alert>(channel, 'telemetry', 'ListAlertsByFeed', [feed.feedId]),
+              context.client.queryAll<ThresholdAlert>(channel, 'telemetry', 'ListAlertsByFeed', [
+                feed.feedId,
+              ]),
             ]);
             for (const batch of feedBatches.slice(-20)) onBatch(channel, batch, []);
             for (const alert of feedAlerts.slice(-20))
@@ -443,7 +411,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
                     count: 0,
                     from: alert.timestamp,
                     to: alert.timestamp,
-                  } as BatchAnchor),
+                  } as ListedBatch),
                 [alert],
               );
             const newest = feedBatches.slice(-3);
@@ -475,7 +443,7 @@ export function mountIotPanel(context: PanelContext): PanelFrame {
     chaincode: (event: ChaincodeEvent, live) => {
       if (!live || !channels.includes(event.channel)) return;
       if (event.chaincode === 'telemetry' && event.event === 'BatchAnchored') {
-        const payload = event.payload as BatchAnchor & { alerts?: Alert[] };
+        const payload = event.payload as ListedBatch & { alerts?: ThresholdAlert[] };
         const batch = { ...payload, txId: event.txId };
         onBatch(event.channel, batch, payload.alerts ?? []);
         renderSoon();

@@ -1,3 +1,10 @@
+import type {
+  Encumbrance,
+  LandParcel,
+  LandTitle,
+  ParcelTransfer,
+  ProvenanceEntry,
+} from '@cityledger/chaincode-land-registry';
 import type { ChaincodeEvent } from '../api/event-stream';
 import { h, s } from '../ui/dom';
 import { didCell, money, shortDid, when } from '../ui/format';
@@ -9,57 +16,6 @@ type Position = [number, number];
 interface Polygon {
   type: 'Polygon';
   coordinates: Position[][];
-}
-
-interface LandParcel {
-  parcelId: string;
-  /** The ledger keeps the polygon as canonical JSON text; {@link polygonOf} parses it. */
-  location: { geometry?: string | Polygon; geometryHash: string; geometryRef?: string };
-  areaM2: number;
-  landUse: string;
-  zoning: string;
-  status: string;
-  parentIds: string[];
-  childIds: string[];
-  retiredBy?: string;
-}
-
-interface LandTitle {
-  owners: Array<{ did: string; shares: number }>;
-  acquiredBy: string;
-  since: string;
-}
-
-interface Encumbrance {
-  encumbranceId: string;
-  parcelId: string;
-  kind: string;
-  holderDid: string;
-  amount?: number;
-  currency?: string;
-  status: string;
-  registeredAt: string;
-}
-
-interface ParcelTransfer {
-  transferId: string;
-  parcelId: string;
-  buyers: Array<{ did: string; shares: number }>;
-  price: number;
-  currency: string;
-  status: string;
-  proposedAt: string;
-  pendingConsents?: Array<{ did: string; capacity: string }>;
-}
-
-interface ProvenanceEntry {
-  parcelId: string;
-  recordType: string;
-  txId: string;
-  timestamp: string;
-  parcel?: LandParcel;
-  title?: LandTitle;
-  encumbrance?: Encumbrance;
 }
 
 const MAP_WIDTH = 480;
@@ -354,10 +310,10 @@ export function mountLandPanel(context: PanelContext): PanelFrame {
   return frame;
 }
 
+/** The ledger keeps a parcel's polygon as canonical JSON text (what `geometryHash` hashes). */
 function polygonOf(parcel: LandParcel): Polygon | undefined {
   const geometry = parcel.location.geometry;
   if (!geometry) return undefined;
-  if (typeof geometry !== 'string') return geometry;
   try {
     const parsed = JSON.parse(geometry) as Polygon;
     return parsed.type === 'Polygon' && Array.isArray(parsed.coordinates) ? parsed : undefined;

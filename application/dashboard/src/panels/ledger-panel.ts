@@ -1,36 +1,15 @@
+import type { TransactionDetails } from '@cityledger/network';
 import type { BlockCommit } from '../api/event-stream';
+import type { AnswerOf } from '../api/gateway-client';
 import { h } from '../ui/dom';
 import { shortHash, when } from '../ui/format';
 import { PanelFrame, errorText, replaceWith, stat, verdict } from '../ui/panel';
 import type { PanelContext } from './panel-context';
 
-interface BlockSummary {
-  blockNumber: number;
-  headerHash: string;
-  previousHash: string;
-  dataHash: string;
-  transactions: Array<{
-    txIndex: number;
-    txId: string;
-    validationCode: string;
-    chaincode?: string;
-    timestamp: string;
-  }>;
-}
-
-interface TransactionRecord {
-  txId: string;
-  validationCodeName: string;
-  timestamp: string;
-  creator: { mspId: string; subject: string };
-  chaincode?: string;
-  function?: string;
-  endorsements: Array<{ mspId: string }>;
-  event?: { name: string };
-}
-
-type Verification =
-  { ok: true; height: number } | { ok: false; height: number; firstBadBlock: number; reason: string };
+// The explorer's answers: blocks and verification as the gateway's OpenAPI document describes them,
+// a transaction as the network package describes it for both ledgers.
+type BlockSummary = AnswerOf<'getChannelsByChannelBlocksByBlockNumber'>;
+type Verification = AnswerOf<'getChannelsByChannelVerify'>;
 
 const RECENT_BLOCKS = 12;
 
@@ -193,7 +172,7 @@ export function mountLedgerPanel(context: PanelContext): PanelFrame {
   async function showTransaction(channel: string, txId: string): Promise<void> {
     const slot = slots.get(channel)!;
     try {
-      const tx = await context.client.get<TransactionRecord>(`/channels/${channel}/transactions/${txId}`);
+      const tx = await context.client.get<TransactionDetails>(`/channels/${channel}/transactions/${txId}`);
       replaceWith(
         slot.detail,
         h('h4', {}, `Transaction ${shortHash(tx.txId, 16)}`),

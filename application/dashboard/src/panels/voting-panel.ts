@@ -1,3 +1,4 @@
+import type { Election, ElectionResult, ReceiptCheck } from '@cityledger/chaincode-voting';
 import { rootFromAuditPath } from '@cityledger/proofs';
 import { GatewayError } from '../api/gateway-client';
 import { barChart } from '../ui/charts';
@@ -5,37 +6,6 @@ import { h } from '../ui/dom';
 import { percent, shortHash, when } from '../ui/format';
 import { PanelFrame, errorText, part, replaceWith, stat, table, verdict } from '../ui/panel';
 import { type PanelContext, channelsWith, loadWithChaincodeEvents } from './panel-context';
-
-interface Election {
-  electionId: string;
-  title: string;
-  rule: string;
-  status: string;
-  opensAt: string;
-  closesAt: string;
-  totalBudget?: number;
-  options: Array<{ optionId: string; label: string; cost?: number }>;
-}
-
-interface ElectionResult {
-  ballotsCounted: number;
-  tokensIssued: number;
-  counts: Array<{ optionId: string; label: string; votes: number; funded?: boolean }>;
-  winners: string[];
-  tie: boolean;
-  budgetSpent?: number;
-  merkleRoot: string;
-  talliedAt: string;
-}
-
-interface ReceiptCheck {
-  counted: boolean;
-  reason?: string;
-  leafIndex?: number;
-  treeSize?: number;
-  auditPath: string[];
-  merkleRoot?: string;
-}
 
 /**
  * Voting: elections, turnout, results with the tally's Merkle root, and a receipt checker that

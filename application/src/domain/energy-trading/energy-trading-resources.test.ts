@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { SmartMeter } from '../../demo/smart-meter';
-import { ManualClock } from '../../testing/manual-clock';
+import { ManualClock } from '@cityledger/network/testing';
 import { type TestGateway, personalDataOf, startTestGateway, uniqueId } from '../../testing/test-gateway';
 
 describe('energy-trading REST resources', () => {

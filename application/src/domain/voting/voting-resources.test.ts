@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { rootFromAuditPath } from '@cityledger/proofs';
 import { parseRsaPublicKeyPem, prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
 import { expect } from 'chai';
-import { ManualClock } from '../../testing/manual-clock';
+import { ManualClock } from '@cityledger/network/testing';
 import {
   type TestGateway,
   registerEligibleVoter,

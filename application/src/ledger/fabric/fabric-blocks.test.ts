@@ -6,7 +6,7 @@ import {
   describeTransactionInBlock,
   verifyBlockChain,
 } from '@cityledger/network';
-import { startTestNetwork } from '@cityledger/network/dist/embedded/testing/test-network';
+import { startTestNetwork } from '@cityledger/network/testing';
 import type { common } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import { blockSummaryOf, ledgerBlockOf } from '../ledger-views';

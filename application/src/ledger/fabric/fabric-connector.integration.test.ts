@@ -32,7 +32,7 @@ describe('the Fabric ledger connector on a live Fabric network', function () {
       this.skip();
     }
     const profile = readFabricNetworkProfile(networkDir);
-    const { FabricLedgerConnector } = await import('./fabric-connector');
+    const { FabricLedgerConnector } = await import('./fabric-connector.js');
     ledger = await FabricLedgerConnector.start({
       consortium: loadConsortium(profile.consortiumFile),
       networkDir,

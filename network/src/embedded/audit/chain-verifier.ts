@@ -17,7 +17,7 @@ import { TxValidationCode } from '../validation/validation-codes';
 import { type OrderingSigner, SignerTally, type UnsignedBlocks } from './signer-tally';
 
 /** What the chain's verified blocks say about who ordered them. */
-interface OrderingReport {
+export interface OrderingReport {
   height: number;
   /** Whether the channel orders with SmartBFT (a consenter set in its config). */
   bft: boolean;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConsortium } from '../../consortium/consortium';
-import { EmbeddedNetwork } from '../embedded-network';
+import { EmbeddedNetwork, type EmbeddedNetworkOptions } from '../embedded-network';
 import type { ContractClass } from '../peer/contract-chaincode';
 
 /** A started network of the real consortium, its temporary data directory, and how to tear it down. */
@@ -16,7 +16,8 @@ export interface ConsortiumNetwork {
 /**
  * Starts the consortium of `network/consortium.yaml` — its organisations, channels, endorsement
  * policies and collections — in a fresh temporary directory, with `chaincodes` installed, so
- * chaincode integration tests run against the same definition the gateway and Fabric use.
+ * chaincode integration tests run against the same definition the gateway and Fabric use. A
+ * `now` option gives the network a clock of the test's own (see `ManualClock`).
  *
  * @example
  * ```ts
@@ -28,11 +29,12 @@ export interface ConsortiumNetwork {
  */
 export async function startConsortiumNetwork(
   chaincodes: Record<string, ReadonlyArray<ContractClass>>,
+  options: Pick<EmbeddedNetworkOptions, 'now'> = {},
 ): Promise<ConsortiumNetwork> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-consortium-'));
   let network: EmbeddedNetwork;
   try {
-    network = await EmbeddedNetwork.start({ consortium: loadConsortium(), dataDir, chaincodes });
+    network = await EmbeddedNetwork.start({ consortium: loadConsortium(), dataDir, chaincodes, ...options });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;

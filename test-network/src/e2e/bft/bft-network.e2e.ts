@@ -4,11 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
-import {
-  type ChildGateway,
-  call,
-  startChildGateway,
-} from '@cityledger/application/dist/reliability/child-gateway';
+import { type ChildGateway, call, startChildGateway } from '@cityledger/application/testing';
 import type { FabricTestNetwork } from '../../fabric-test-network';
 import type { OrdererLayout } from '../../network-layout';
 import { waitFor } from '../../readiness';

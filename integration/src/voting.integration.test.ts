@@ -5,20 +5,29 @@
  * MVCC validation and chaincode events — the typical flow of docs/contracts/voting.md end to end.
  */
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '@cityledger/chaincode-common';
 import { contracts as identityContracts } from '@cityledger/chaincode-identity';
-import { registerPersonOnNetwork } from '@cityledger/chaincode-identity/dist/testing';
+import {
+  type Ballot,
+  ballotHashOf,
+  type BallotPage,
+  type BallotReceipt,
+  contracts,
+  type Election,
+  type ElectionResult,
+  nullifierOf,
+  type ReceiptCheck,
+  type VotingTokenIssuance,
+} from '@cityledger/chaincode-voting';
 import {
   CommitError,
   EndorseError,
-  type CommittedBlock,
   type EmbeddedNetwork,
   type EndorsedTransaction,
   type Signer,
   type SubmitResult,
 } from '@cityledger/network';
-import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/dist/embedded/testing';
+import { ManualClock, rejectionOf, startConsortiumNetwork } from '@cityledger/network/testing';
 import { merkleRoot, rootFromAuditPath } from '@cityledger/proofs';
 import {
   parseRsaPublicKeyPem,
@@ -30,18 +39,8 @@ import {
   type VotingTokenRequest,
 } from '@cityledger/voter';
 import { expect } from 'chai';
-import {
-  ballotHashOf,
-  contracts,
-  nullifierOf,
-  type Ballot,
-  type BallotPage,
-  type BallotReceipt,
-  type Election,
-  type ElectionResult,
-  type ReceiptCheck,
-  type VotingTokenIssuance,
-} from './index';
+import { ChaincodeEvents } from './testing/chaincode-events';
+import { registerPersonOnNetwork } from './testing/register-person';
 
 const CIVIC = 'civic';
 const ELECTION = 'pb-2025';
@@ -66,11 +65,6 @@ const CHOICES: Record<string, string[]> = {
 /** Eligible and given a token, but casts only after the close. */
 const LATE_VOTER = 'hedy';
 const VOTERS = [...Object.keys(CHOICES), LATE_VOTER];
-
-interface ChaincodeEventSeen {
-  name: string;
-  payload: string;
-}
 
 interface Voter {
   name: string;
@@ -100,6 +94,9 @@ function satisfiesVotingPolicy(orgs: readonly string[]): boolean {
 describe('voting chaincode on the embedded consortium network', function () {
   this.timeout(30000);
 
+  // Transaction time comes from this clock: an election closes when the test moves it, not when
+  // the wall clock gets there.
+  const clock = new ManualClock();
   let network: EmbeddedNetwork;
   let cleanup: () => Promise<void>;
   let cityRegistrar: Signer;
@@ -111,8 +108,7 @@ describe('voting chaincode on the embedded consortium network', function () {
   let citizen: Signer;
   let privateKey: KeyObject;
   let publicKeyPem: string;
-  const events = new Map<string, ChaincodeEventSeen>();
-  let unsubscribe: () => void = () => undefined;
+  let events: ChaincodeEvents;
 
   const request = (fn: string, args: string[]) => ({
     channel: CIVIC,
@@ -123,12 +119,7 @@ describe('voting chaincode on the embedded consortium network', function () {
   const submit = (user: Signer, fn: string, args: string[]) => network.submit(user, request(fn, args));
   const evaluate = async <T>(user: Signer, fn: string, args: string[]): Promise<T> =>
     JSON.parse((await network.evaluate(user, request(fn, args))).toString()) as T;
-  const eventOf = async (txId: string): Promise<ChaincodeEventSeen> => {
-    for (let i = 0; i < 100 && !events.has(txId); i++) await sleep(10);
-    const event = events.get(txId);
-    if (!event) throw new Error(`no chaincode event was delivered for ${txId}`);
-    return event;
-  };
+  const eventOf = (txId: string) => events.of(txId);
   const endorsersOf = async (txId: string): Promise<string[]> => {
     const details = await network.getTransaction(CIVIC, txId);
     expect(details?.validationCodeName, txId).to.equal('VALID');
@@ -175,7 +166,10 @@ describe('voting chaincode on the embedded consortium network', function () {
   };
 
   before(async () => {
-    ({ network, cleanup } = await startConsortiumNetwork({ identity: identityContracts, voting: contracts }));
+    ({ network, cleanup } = await startConsortiumNetwork(
+      { identity: identityContracts, voting: contracts },
+      { now: clock.now },
+    ));
     cityRegistrar = await network.crypto.enrollUser('CityMSP', 'city-registrar', { role: 'registrar' });
     authority = await network.crypto.enrollUser('CityMSP', 'returning-officer', {
       role: 'election-authority',
@@ -189,11 +183,7 @@ describe('voting chaincode on the embedded consortium network', function () {
       role: 'operator',
     });
     citizen = await network.crypto.enrollUser('CityMSP', 'ada', { role: 'citizen', did: didOf('ada') });
-    unsubscribe = network.subscribe(CIVIC, (block: CommittedBlock) => {
-      for (const tx of block.transactions) {
-        if (tx.event) events.set(tx.txId, { name: tx.event.name, payload: tx.event.payload.toString() });
-      }
-    });
+    events = ChaincodeEvents.follow(network, [CIVIC]);
 
     // Citizens on the identity chaincode; all but 'outsider' hold an eligible-voter credential.
     for (const name of [...VOTERS, 'outsider']) {
@@ -213,7 +203,7 @@ describe('voting chaincode on the embedded consortium network', function () {
   });
 
   after(async () => {
-    unsubscribe();
+    events?.stop();
     await cleanup?.();
   });
 
@@ -241,7 +231,7 @@ describe('voting chaincode on the embedded consortium network', function () {
       );
 
     before(async () => {
-      const start = Date.now();
+      const start = clock.now();
       const opensAt = new Date(start - 60_000).toISOString();
       closesAt = new Date(start + VOTING_WINDOW_MS).toISOString();
       const created = await createElection(authority, ELECTION, opensAt, closesAt);
@@ -294,7 +284,7 @@ describe('voting chaincode on the embedded consortium network', function () {
 
       // A ballot endorsed while the election is open but ordered after the close.
       const late = await endorseBallot(cityBallotBox, voters.get(LATE_VOTER)!, ['trees']);
-      await sleep(Math.max(0, Date.parse(closesAt) - Date.now() + 20));
+      clock.reach(Date.parse(closesAt) + 20);
       record('CloseElection', await submit(auditor, 'CloseElection', [ELECTION]));
       lateBallot = await rejectionOf(network.submitEndorsed(late));
 
@@ -578,7 +568,7 @@ describe('voting chaincode on the embedded consortium network', function () {
       const key = parseRsaPublicKeyPem('tokenKeyPem', publicKeyPem);
       const prepared = CROWD.map((name) => issueTokenRequest(key, CROWD_ELECTION, name));
 
-      const start = Date.now();
+      const start = clock.now();
       const closesAt = new Date(start + CROWD_WINDOW_MS).toISOString();
       record(
         'CreateElection',
@@ -622,7 +612,7 @@ describe('voting chaincode on the embedded consortium network', function () {
       record('CastBallot', ...committed(ballots));
       countWhileOpen = await evaluate(auditor, 'GetBallotCount', [CROWD_ELECTION]);
 
-      await sleep(Math.max(0, Date.parse(closesAt) - Date.now() + 20));
+      clock.reach(Date.parse(closesAt) + 20);
       record('CloseElection', await submit(auditor, 'CloseElection', [CROWD_ELECTION]));
       const tallied = await submit(communityOperator, 'TallyElection', [CROWD_ELECTION]);
       record('TallyElection', tallied);
@@ -718,7 +708,7 @@ describe('voting chaincode on the embedded consortium network', function () {
     let voter: { token: string; signature: string };
 
     before(async () => {
-      const now = Date.now();
+      const now = clock.now();
       await createElection(
         authority,
         ELECTION_B,
@@ -736,7 +726,7 @@ describe('voting chaincode on the embedded consortium network', function () {
       const communityAuthority = await network.crypto.enrollUser('CommunityMSP', 'community-authority', {
         role: 'election-authority',
       });
-      const now = Date.now();
+      const now = clock.now();
       for (const user of [cityRegistrar, communityAuthority]) {
         await expectAccessDenied(user, 'CreateElection', [
           'not-allowed',

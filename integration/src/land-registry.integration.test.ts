@@ -5,30 +5,29 @@
  * `AND('CityMSP.peer', 'AuditorMSP.peer')` endorsement policy, MVCC validation and chaincode events.
  */
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '@cityledger/chaincode-common';
 import { contracts as identityContracts } from '@cityledger/chaincode-identity';
-import { registerPersonOnNetwork } from '@cityledger/chaincode-identity/dist/testing';
+import {
+  contracts,
+  type Encumbrance,
+  type LandParcel,
+  type LandTitle,
+  type ParcelHoldingPage,
+  type ParcelTransfer,
+  type ProvenanceEntry,
+  SHARE_DENOMINATOR,
+} from '@cityledger/chaincode-land-registry';
 import {
   CommitError,
   EndorseError,
   evaluateSignaturePolicy,
-  type CommittedBlock,
   type EmbeddedNetwork,
   type Signer,
 } from '@cityledger/network';
-import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/dist/embedded/testing';
+import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/testing';
 import { expect } from 'chai';
-import { contracts } from './index';
-import type {
-  Encumbrance,
-  LandParcel,
-  LandTitle,
-  ParcelHoldingPage,
-  ParcelTransfer,
-  ProvenanceEntry,
-} from './records';
-import { SHARE_DENOMINATOR } from './shares';
+import { ChaincodeEvents } from './testing/chaincode-events';
+import { registerPersonOnNetwork } from './testing/register-person';
 
 const CIVIC = 'civic';
 const CHAINCODE = 'land-registry';
@@ -62,8 +61,7 @@ describe('land-registry chaincode on the embedded consortium network', () => {
   let registrar: Signer;
   let auditor: Signer;
   const parties = new Map<string, Signer>();
-  const events = new Map<string, { name: string; payload: string }>();
-  let unsubscribe: () => void = () => undefined;
+  let events: ChaincodeEvents;
   /** Every land-registry transaction the flow committed. */
   const committed: string[] = [];
 
@@ -91,12 +89,7 @@ describe('land-registry chaincode on the embedded consortium network', () => {
     JSON.parse((await network.evaluate(user, request(fn, args))).toString()) as T;
   const party = (name: string) => parties.get(name)!;
   const titleOf = (parcelId: string) => evaluate<LandTitle>('GetTitle', [parcelId]);
-  const eventOf = async (txId: string) => {
-    for (let i = 0; i < 100 && !events.has(txId); i++) await sleep(10);
-    const event = events.get(txId);
-    if (!event) throw new Error(`no chaincode event was delivered for ${txId}`);
-    return event;
-  };
+  const eventOf = (txId: string) => events.of(txId);
   const expectRefused = async (user: Signer, fn: string, args: string[], message: RegExp) => {
     const height = network.height(CIVIC);
     const error = await rejectionOf(network.submit(user, request(fn, args)));
@@ -122,11 +115,7 @@ describe('land-registry chaincode on the embedded consortium network', () => {
       'bank',
       await network.crypto.enrollUser('CommunityMSP', 'bank', { role: 'admin', did: did('bank') }),
     );
-    unsubscribe = network.subscribe(CIVIC, (block: CommittedBlock) => {
-      for (const tx of block.transactions) {
-        if (tx.event) events.set(tx.txId, { name: tx.event.name, payload: tx.event.payload.toString() });
-      }
-    });
+    events = ChaincodeEvents.follow(network, [CIVIC]);
 
     const identity = (user: Signer, fn: string, args: string[], transient?: Record<string, string>) =>
       network.submit(user, {
@@ -212,7 +201,7 @@ describe('land-registry chaincode on the embedded consortium network', () => {
   });
 
   after(async () => {
-    unsubscribe();
+    events?.stop();
     await cleanup?.();
   });
 

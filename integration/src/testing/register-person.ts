@@ -4,7 +4,7 @@
  * its hash (RegisterPerson, MAJORITY). For integration tests of the chaincodes that need persons.
  */
 import type { EmbeddedNetwork, Signer, SubmitResult } from '@cityledger/network';
-import type { PersonalData } from '../records';
+import type { PersonalData } from '@cityledger/chaincode-identity';
 
 export async function registerPersonOnNetwork(
   network: EmbeddedNetwork,

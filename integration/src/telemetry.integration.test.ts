@@ -4,20 +4,18 @@
  * anchors and chaincode events.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '@cityledger/chaincode-common';
 import {
-  CommitError,
-  EndorseError,
-  type CommittedBlock,
-  type EmbeddedNetwork,
-  type Signer,
-} from '@cityledger/network';
-import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/dist/embedded/testing';
+  type BatchAnchor,
+  contracts,
+  type ReadingVerification,
+  type SeqAnchorStatus,
+} from '@cityledger/chaincode-telemetry';
+import { CommitError, EndorseError, type EmbeddedNetwork, type Signer } from '@cityledger/network';
+import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/testing';
 import { jsonLeafHash, merkleRoot, merkleTree } from '@cityledger/proofs';
 import { expect } from 'chai';
-import { contracts } from './index';
-import type { BatchAnchor, ReadingVerification, SeqAnchorStatus } from './records';
+import { ChaincodeEvents } from './testing/chaincode-events';
 
 const CIVIC = 'civic';
 const AQ1 = 'did:cityledger:civic:aq-1';
@@ -78,8 +76,7 @@ describe('telemetry chaincode on the embedded consortium network', () => {
   let communityOperator: Signer;
   let citizen: Signer;
   let auditor: Signer;
-  const events = new Map<string, { name: string; payload: string }>();
-  let unsubscribe: () => void = () => undefined;
+  let events: ChaincodeEvents;
 
   const call = (fn: string, args: string[]) => ({
     channel: CIVIC,
@@ -92,12 +89,7 @@ describe('telemetry chaincode on the embedded consortium network', () => {
   const evaluate = async <T>(user: Signer, fn: string, args: string[]): Promise<T> =>
     JSON.parse((await network.evaluate(user, call(fn, args))).toString()) as T;
   const chaincodeMessage = (error: Error) => (error as unknown as EndorseError).chaincodeMessage ?? '';
-  const eventOf = async (txId: string) => {
-    for (let i = 0; i < 100 && !events.has(txId); i++) await sleep(10);
-    const event = events.get(txId);
-    if (!event) throw new Error(`no chaincode event was delivered for ${txId}`);
-    return event;
-  };
+  const eventOf = (txId: string) => events.of(txId);
 
   before(async () => {
     ({ network, cleanup } = await startConsortiumNetwork({ telemetry: contracts }));
@@ -107,11 +99,7 @@ describe('telemetry chaincode on the embedded consortium network', () => {
     });
     citizen = await network.crypto.enrollUser('CityMSP', 'ada', { role: 'citizen' });
     auditor = await network.crypto.enrollUser('AuditorMSP', 'auditor', { role: 'auditor' });
-    unsubscribe = network.subscribe(CIVIC, (block: CommittedBlock) => {
-      for (const tx of block.transactions) {
-        if (tx.event) events.set(tx.txId, { name: tx.event.name, payload: tx.event.payload.toString() });
-      }
-    });
+    events = ChaincodeEvents.follow(network, [CIVIC]);
     await network.submit(
       cityOperator,
       call('CreateFeed', [
@@ -127,7 +115,7 @@ describe('telemetry chaincode on the embedded consortium network', () => {
   });
 
   after(async () => {
-    unsubscribe();
+    events?.stop();
     await cleanup?.();
   });
 

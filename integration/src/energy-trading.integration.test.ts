@@ -10,35 +10,34 @@
  * without waiting 25 minutes.
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '@cityledger/chaincode-common';
 import { contracts as identityContracts } from '@cityledger/chaincode-identity';
-import { registerPersonOnNetwork } from '@cityledger/chaincode-identity/dist/testing';
+import {
+  type ClearingCheck,
+  contracts,
+  type EnergyOrder,
+  type EnergyTrade,
+  type IntervalReconciliation,
+  type MarketReconciliation,
+  type MarketResult,
+  type MeterReading,
+  type ProsumerAccount,
+  type SettlementStatement,
+} from '@cityledger/chaincode-energy-trading';
 import {
   CommitError,
   EndorseError,
   evaluateSignaturePolicy,
-  type CommittedBlock,
   type EmbeddedNetwork,
   type EndorsedTransaction,
   type Signer,
 } from '@cityledger/network';
-import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/dist/embedded/testing';
+import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/testing';
 import { expect } from 'chai';
 import { ClientIdentity, type ChaincodeStub } from 'fabric-shim';
 import * as sinon from 'sinon';
-import { contracts } from './index';
-import type {
-  ClearingCheck,
-  EnergyOrder,
-  EnergyTrade,
-  IntervalReconciliation,
-  MarketReconciliation,
-  MarketResult,
-  MeterReading,
-  ProsumerAccount,
-  SettlementStatement,
-} from './records';
+import { ChaincodeEvents } from './testing/chaincode-events';
+import { registerPersonOnNetwork } from './testing/register-person';
 
 const ENERGY = 'energy';
 const CHAINCODE = 'energy-trading';
@@ -167,8 +166,7 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
   let auditor: Signer;
   const holders = new Map<string, Signer>();
   const meters = new Map<string, Meter>();
-  const events = new Map<string, { name: string; payload: string }>();
-  let unsubscribe: () => void = () => undefined;
+  let events: ChaincodeEvents;
   /** The delivery interval of the flow: starts more than gate closure ahead of the test's start. */
   let interval: string;
   let intervalStart: number;
@@ -190,12 +188,7 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
       args,
       ...(transient ? { transient } : {}),
     });
-  const eventOf = async (txId: string) => {
-    for (let i = 0; i < 100 && !events.has(txId); i++) await sleep(10);
-    const event = events.get(txId);
-    if (!event) throw new Error(`no chaincode event was delivered for ${txId}`);
-    return event;
-  };
+  const eventOf = (txId: string) => events.of(txId);
   const holderOf = (name: string) => holders.get(name)!;
   const orderArgs = ({ name, order }: Prosumer) => [
     order.orderId,
@@ -258,11 +251,7 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
     operator = await network.crypto.enrollUser('UtilityMSP', 'market-operator', { role: 'operator' });
     cityRegistrar = await network.crypto.enrollUser('CityMSP', 'city-registrar', { role: 'registrar' });
     auditor = await network.crypto.enrollUser('AuditorMSP', 'auditor', { role: 'auditor' });
-    unsubscribe = network.subscribe(ENERGY, (block: CommittedBlock) => {
-      for (const tx of block.transactions) {
-        if (tx.event) events.set(tx.txId, { name: tx.event.name, payload: tx.event.payload.toString() });
-      }
-    });
+    events = ChaincodeEvents.follow(network, [ENERGY]);
 
     await submit(operator, 'ConfigureMarket', [JSON.stringify(MARKET)]);
     await Promise.all(PROSUMERS.map((prosumer) => onboard(prosumer)));
@@ -274,7 +263,7 @@ describe('energy-trading chaincode on the embedded consortium network', () => {
   });
 
   after(async () => {
-    unsubscribe();
+    events?.stop();
     await cleanup?.();
     clock?.restore();
   });

@@ -6,20 +6,22 @@
 import { createHash, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '@cityledger/chaincode-common';
-import { EndorseError, type CommittedBlock, type EmbeddedNetwork, type Signer } from '@cityledger/network';
-import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/dist/embedded/testing';
+import {
+  contracts,
+  type Credential,
+  type CredentialValidity,
+  type DidDocument,
+  type PersonalData,
+  type VerificationKey,
+} from '@cityledger/chaincode-identity';
+import { EndorseError, type EmbeddedNetwork, type Signer } from '@cityledger/network';
+import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/testing';
 import { expect } from 'chai';
-import { contracts } from './index';
-import { registerPersonOnNetwork } from './testing';
-import type { Credential, CredentialValidity, DidDocument, PersonalData, VerificationKey } from './records';
+import { ChaincodeEvents } from './testing/chaincode-events';
+import { registerPersonOnNetwork } from './testing/register-person';
 
 const CIVIC = 'civic';
 const ENERGY = 'energy';
-
-interface ChaincodeEventSeen {
-  name: string;
-  payload: string;
-}
 
 function newDeviceKeys(): { privateKey: KeyObject; publicKeyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -50,8 +52,7 @@ describe('identity chaincode on the embedded consortium network', () => {
   let utilityOperator: Signer;
   let communityRegistrar: Signer;
   let auditor: Signer;
-  const events = new Map<string, ChaincodeEventSeen>();
-  let unsubscribe: () => void = () => undefined;
+  let events: ChaincodeEvents;
 
   const submit = (
     user: Signer,
@@ -73,12 +74,7 @@ describe('identity chaincode on the embedded consortium network', () => {
     ) as T;
   const registerPerson = (channel: string, id: string, data: PersonalData) =>
     registerPersonOnNetwork(network, cityRegistrar, channel, id, data);
-  const eventOf = async (txId: string): Promise<ChaincodeEventSeen> => {
-    for (let i = 0; i < 100 && !events.has(txId); i++) await sleep(10);
-    const event = events.get(txId);
-    if (!event) throw new Error(`no chaincode event was delivered for ${txId}`);
-    return event;
-  };
+  const eventOf = (txId: string) => events.of(txId);
 
   before(async () => {
     ({ network, cleanup } = await startConsortiumNetwork({ identity: contracts }));
@@ -93,18 +89,11 @@ describe('identity chaincode on the embedded consortium network', () => {
       role: 'registrar',
     });
     auditor = await network.crypto.enrollUser('AuditorMSP', 'auditor', { role: 'auditor' });
-    const unsubscribers = [CIVIC, ENERGY].map((channel) =>
-      network.subscribe(channel, (block: CommittedBlock) => {
-        for (const tx of block.transactions) {
-          if (tx.event) events.set(tx.txId, { name: tx.event.name, payload: tx.event.payload.toString() });
-        }
-      }),
-    );
-    unsubscribe = () => unsubscribers.forEach((stop) => stop());
+    events = ChaincodeEvents.follow(network, [CIVIC, ENERGY]);
   });
 
   after(async () => {
-    unsubscribe();
+    events?.stop();
     await cleanup?.();
   });
 

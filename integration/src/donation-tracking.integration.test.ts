@@ -9,40 +9,35 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '@cityledger/chaincode-common';
 import { contracts as identityContracts } from '@cityledger/chaincode-identity';
-import { registerPersonOnNetwork } from '@cityledger/chaincode-identity/dist/testing';
 import {
-  CommitError,
-  EndorseError,
-  type CommittedBlock,
-  type EmbeddedNetwork,
-  type Signer,
-  type SubmitResult,
-} from '@cityledger/network';
-import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/dist/embedded/testing';
-import { expect } from 'chai';
-import {
-  contracts,
-  RECEIPT_SECRET_TRANSIENT_KEY,
   type CampaignReconciliation,
   type CampaignSettlement,
+  contracts,
   type Disbursement,
   type DisbursementPage,
   type Donation,
   type DonationRefund,
   type DonationTrace,
+  RECEIPT_SECRET_TRANSIENT_KEY,
   type ReceiptCheck,
-} from './index';
+} from '@cityledger/chaincode-donation-tracking';
+import {
+  CommitError,
+  EndorseError,
+  type EmbeddedNetwork,
+  type Signer,
+  type SubmitResult,
+} from '@cityledger/network';
+import { rejectionOf, startConsortiumNetwork } from '@cityledger/network/testing';
+import { expect } from 'chai';
+import { ChaincodeEvents } from './testing/chaincode-events';
+import { registerPersonOnNetwork } from './testing/register-person';
 
 const CIVIC = 'civic';
 const CAMPAIGN = 'winter-shelter';
 const ORGANISER_DID = 'did:cityledger:civic:community';
 const SHELTER_DID = 'did:cityledger:civic:night-shelter';
 const BAKER_DID = 'did:cityledger:civic:baker';
-
-interface ChaincodeEventSeen {
-  name: string;
-  payload: string;
-}
 
 function didOf(name: string): string {
   return `did:cityledger:civic:${name}`;
@@ -82,8 +77,7 @@ describe('donation-tracking chaincode on the embedded consortium network', funct
   let anonymousDonor: Signer;
   let shelter: Signer;
   let baker: Signer;
-  const events = new Map<string, ChaincodeEventSeen>();
-  let unsubscribe: () => void = () => undefined;
+  let events: ChaincodeEvents;
 
   const request = (fn: string, args: string[], transient?: Record<string, string>) => ({
     channel: CIVIC,
@@ -97,12 +91,7 @@ describe('donation-tracking chaincode on the embedded consortium network', funct
   const evaluate = async <T>(user: Signer, fn: string, args: string[]): Promise<T> =>
     JSON.parse((await network.evaluate(user, request(fn, args))).toString()) as T;
   const reconcile = () => evaluate<CampaignReconciliation>(auditor, 'ReconcileCampaign', [CAMPAIGN]);
-  const eventOf = async (txId: string): Promise<ChaincodeEventSeen> => {
-    for (let i = 0; i < 100 && !events.has(txId); i++) await sleep(10);
-    const event = events.get(txId);
-    if (!event) throw new Error(`no chaincode event was delivered for ${txId}`);
-    return event;
-  };
+  const eventOf = (txId: string) => events.of(txId);
   const expectAccessDenied = async (
     user: Signer,
     fn: string,
@@ -147,11 +136,7 @@ describe('donation-tracking chaincode on the embedded consortium network', funct
     anonymousDonor = await enroll('CityMSP', 'dora', { role: 'citizen' });
     shelter = await enroll('CityMSP', 'shelter-manager', { role: 'citizen', did: SHELTER_DID });
     baker = await enroll('CityMSP', 'baker', { role: 'citizen', did: BAKER_DID });
-    unsubscribe = network.subscribe(CIVIC, (block: CommittedBlock) => {
-      for (const tx of block.transactions) {
-        if (tx.event) events.set(tx.txId, { name: tx.event.name, payload: tx.event.payload.toString() });
-      }
-    });
+    events = ChaincodeEvents.follow(network, [CIVIC]);
 
     await identity(communityAdmin, 'RegisterOrganisation', ['community', 'Community organisations', '']);
     for (const name of ['alice', 'bob', 'carol', 'night-shelter', 'baker']) {
@@ -160,7 +145,7 @@ describe('donation-tracking chaincode on the embedded consortium network', funct
   });
 
   after(async () => {
-    unsubscribe();
+    events?.stop();
     await cleanup?.();
   });
 

@@ -1,1 +1,0 @@
-export { registerPersonOnNetwork } from './register-person';
