@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { peer } from '@hyperledger/fabric-protos';
+import { EmbeddedNetwork } from '../embedded-network';
+import { crashingContracts } from '../testing/crashing-contract';
+import { testConsortium } from '../testing/test-network';
 import { rejectionOf } from '../testing/test-helpers';
 import { assetContracts } from '../testing/asset-contract';
 import { ContractChaincode } from './contract-chaincode';
@@ -62,5 +67,31 @@ describe('WorkerChaincodeRunner', () => {
     expect((await rejectionOf(runner.invoke(assets, invocation, unusedPeerSide))).message).to.match(
       /chaincode worker of Org1MSP was stopped/,
     );
+  });
+
+  it('replaces a worker whose chaincode crashed: the running endorsement fails, the next one is served', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-crash-'));
+    const crashing = {
+      module: join(__dirname, '..', 'testing', 'crashing-contract'),
+      exportName: 'crashingContracts',
+    };
+    const network = await EmbeddedNetwork.start({
+      consortium: testConsortium(),
+      dataDir,
+      chaincodes: { assets: assetContracts, other: crashingContracts },
+      chaincodeWorkers: { other: crashing },
+    });
+    try {
+      const user = await network.crypto.enrollUser('Org1MSP', 'crash', { role: 'tester' });
+      const call = (fn: string) => ({ channel: 'alpha', chaincode: 'other', function: fn, args: [] });
+      const crash = await rejectionOf(network.submit(user, call('crashing:Crash')));
+      expect(crash.message).to.match(
+        /error in simulation: the chaincode worker of Org\dMSP stopped \(exit 70\)$/,
+      );
+      expect((await network.evaluate(user, call('crashing:Ping'))).toString()).to.equal('pong');
+    } finally {
+      await network.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,23 +27,46 @@ interface Invocation {
  * protocol to this thread, where the peer's side (state reads, the read/write set) stays.
  */
 export class WorkerChaincodeRunner implements ChaincodeRunner {
-  private readonly worker: Worker;
+  private worker: Worker;
   private readonly invocations = new Map<number, Invocation>();
   private nextId = 0;
-  private failure: Error | undefined;
+  private closed: Error | undefined;
+  /** Workers started so far: a crashed one is replaced, as a peer relaunches a chaincode that died. */
+  private starts = 0;
 
   constructor(
     readonly organization: string,
-    chaincodes: ChaincodeModule[],
+    private readonly chaincodes: ChaincodeModule[],
   ) {
-    this.worker = new Worker(join(__dirname, 'chaincode-worker.js'), { workerData: { chaincodes } });
-    this.worker.on('message', (message: ShimMessage) => this.receive(message));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) =>
-      this.fail(new Error(`the chaincode worker of ${organization} exited (${code})`)),
-    );
+    this.worker = this.start();
+  }
+
+  get restarts(): number {
+    return this.starts - 1;
+  }
+
+  private start(): Worker {
+    this.starts++;
+    const worker = new Worker(join(__dirname, 'chaincode-worker.js'), {
+      workerData: { chaincodes: this.chaincodes },
+    });
+    let crash: Error | undefined;
+    worker.on('message', (message: ShimMessage) => this.receive(message, worker));
+    worker.on('error', (error) => (crash = error));
+    worker.on('exit', (code) => {
+      if (this.closed) return;
+      // What was running in the dead worker is lost, as on a peer whose chaincode crashed: those
+      // endorsements fail and their clients may retry; the next invocation gets a new worker.
+      this.abandon(
+        new Error(
+          `the chaincode worker of ${this.organization} stopped (exit ${code})${crash ? `: ${crash.message}` : ''}`,
+        ),
+      );
+      this.worker = this.start();
+    });
     // Only a worker with invocations running keeps the process alive, like any pending I/O.
-    this.worker.unref();
+    worker.unref();
+    return worker;
   }
 
   invoke(
@@ -51,7 +74,7 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     invocation: ChaincodeInvocation,
     peerSide: PeerSide,
   ): Promise<ChaincodeOutcome> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(this.closed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.invocations.size === 0) this.worker.ref();
@@ -68,10 +91,10 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     });
   }
 
-  private receive(message: ShimMessage): void {
+  private receive(message: ShimMessage, worker: Worker): void {
     switch (message.type) {
       case 'call':
-        void this.answer(message);
+        void this.answer(message, worker);
         return;
       case 'outcome': {
         const invocation = this.take(message.id);
@@ -86,19 +109,20 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     }
   }
 
-  private async answer(message: Extract<ShimMessage, { type: 'call' }>): Promise<void> {
+  /** Answers a shim call on the worker that made it, which may have been replaced meanwhile. */
+  private async answer(message: Extract<ShimMessage, { type: 'call' }>, worker: Worker): Promise<void> {
     const invocation = this.invocations.get(message.id);
     try {
       if (!invocation) throw new Error(`invocation ${message.id} is not running`);
       const handler = invocation.peerSide[message.method] as (...args: unknown[]) => Promise<unknown>;
       const value = await handler.apply(invocation.peerSide, message.args);
-      this.worker.postMessage({
+      worker.postMessage({
         type: 'reply',
         callId: message.callId,
         value: encodeReply(message.method, value),
       });
     } catch (error) {
-      this.worker.postMessage({ type: 'refusal', callId: message.callId, message: (error as Error).message });
+      worker.postMessage({ type: 'refusal', callId: message.callId, message: (error as Error).message });
     }
   }
 
@@ -109,14 +133,14 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     return invocation;
   }
 
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const invocation of this.invocations.values()) invocation.reject(this.failure);
+  private abandon(error: Error): void {
+    for (const invocation of this.invocations.values()) invocation.reject(error);
     this.invocations.clear();
   }
 
   async close(): Promise<void> {
-    this.failure ??= new Error(`the chaincode worker of ${this.organization} was stopped`);
+    this.closed ??= new Error(`the chaincode worker of ${this.organization} was stopped`);
+    this.abandon(this.closed);
     await this.worker.terminate();
   }
 }
