@@ -9,6 +9,15 @@ import { ConfigError, loadGatewayConfig } from './config/gateway-config';
 import { createJsonLogger } from './observability/logger';
 import { startGatewayServer } from './server/gateway-server';
 
+// fabric-shim's logger, loaded with the embedded network's chaincode runtime, logs uncaught
+// exceptions and lets the process go on (winston `handleExceptions`, `exitOnError: false`). A
+// gateway in a state nobody foresaw stops instead, for its supervisor to restart it: whatever it
+// acknowledged is already on disk.
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`the gateway stopped on an uncaught exception: ${error.stack ?? String(error)}\n`);
+  process.exit(1);
+});
+
 async function main(): Promise<void> {
   let config;
   try {
