@@ -32,7 +32,7 @@ interface Target {
 
 async function embeddedTarget(): Promise<Target> {
   const clock = skippingClock();
-  const scratch = await startScratchGateway('demo', {}, undefined, clock.now);
+  const scratch = await startScratchGateway('demo', { now: clock.now });
   return {
     gateway: new DemoGateway(scratch.running.url, scratch.running.jwtKeys),
     clock,

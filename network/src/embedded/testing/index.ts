@@ -4,3 +4,4 @@
  */
 export { startConsortiumNetwork, type ConsortiumNetwork } from './consortium-harness';
 export { rejectionOf } from './test-helpers';
+export { seedCryptoMaterial } from './shared-crypto';
