@@ -6,6 +6,7 @@ import { voteOnBudget } from './chapters/participatory-budget';
 import { registerResidents } from './chapters/residents';
 import type { DemoGateway } from './demo-client';
 import type { Narrator } from './narrator';
+import { type StoryClock, wallClock } from './story-clock';
 import { type StoryContext, castFor } from './story-context';
 
 export interface StoryOutcome {
@@ -21,7 +22,7 @@ export interface StoryOutcome {
 export async function runCityStory(
   gateway: DemoGateway,
   narrator: Narrator,
-  options: { runId?: string; maxMarketWaitMs?: number } = {},
+  options: { runId?: string; maxMarketWaitMs?: number; clock?: StoryClock } = {},
 ): Promise<StoryOutcome> {
   const runId = options.runId ?? Date.now().toString(36);
   const story: StoryContext = {
@@ -29,6 +30,7 @@ export async function runCityStory(
     narrator,
     runId,
     cast: castFor(runId),
+    clock: options.clock ?? wallClock,
     maxMarketWaitMs: options.maxMarketWaitMs ?? 3 * 60_000,
     as: (user) => gateway.as(user),
   };

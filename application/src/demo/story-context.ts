@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DemoGateway, DemoUser, UserSession } from './demo-client';
 import type { Narrator } from './narrator';
+import type { StoryClock } from './story-clock';
 
 /** Who plays in the story. Ids carry the run id, so the demo can run again on the same ledger. */
 export interface Cast {
@@ -22,6 +23,8 @@ export interface StoryContext {
   narrator: Narrator;
   runId: string;
   cast: Cast;
+  /** The ledger's time: the wall clock, or a clock that skips the waits on the demo's own network. */
+  clock: StoryClock;
   /** Longest the story waits for the market clock (an interval's gate closure and end). */
   maxMarketWaitMs: number;
   as(user: DemoUser): UserSession;
@@ -50,8 +53,16 @@ export function castFor(runId: string): Cast {
   };
 }
 
-export const sleepUntil = (time: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.max(0, time - Date.now())));
+/** Tells what the story waits for (`what`, e.g. "gate closure") and waits until `time` is past. */
+export async function waitForMoment(story: StoryContext, what: string, time: number): Promise<void> {
+  const seconds = Math.round((time - story.clock.now()) / 1000);
+  story.narrator.step(
+    story.clock.skipsWaits
+      ? `Moving the embedded network's clock ${seconds} s ahead, to ${what}…`
+      : `Waiting for ${what} (${seconds} s)…`,
+  );
+  await story.clock.waitUntil(time);
+}
 
 /** Personal data as the City keeps it (in its private collection; the ledger sees only a hash). */
 export function personalDataOf(name: string, address: string) {

@@ -32,6 +32,8 @@ async function registerPerson(url: string, registrar: string, id: string, person
  */
 describe('reliability: the gateway killed during submissions loses and duplicates nothing', function () {
   this.timeout(60_000);
+  /** Writes acknowledged before the kill. */
+  const CRASH_AFTER = 60;
   let dataDir: string;
   let gateway: ChildGateway | undefined;
   const registrar = childToken('rita', 'CityMSP', 'registrar');
@@ -70,6 +72,8 @@ describe('reliability: the gateway killed during submissions loses and duplicate
     const url = gateway.url;
     let stop = false;
     let acknowledged = 0;
+    let enoughAcknowledged!: () => void;
+    const crashTime = new Promise<void>((resolve) => (enoughAcknowledged = resolve));
     // Eight clients: six create records (disjoint keys), two update one hot record (MVCC retries).
     const client = async (n: number) => {
       for (let i = 0; !stop; i++) {
@@ -89,7 +93,7 @@ describe('reliability: the gateway killed during submissions loses and duplicate
           write.status = answer.status;
           if (answer.status === 200) {
             write.txId = answer.body.txId;
-            acknowledged++;
+            if (++acknowledged === CRASH_AFTER) enoughAcknowledged();
           }
         } catch {
           return; // the connection died with the process: no answer, no acknowledgement
@@ -97,7 +101,7 @@ describe('reliability: the gateway killed during submissions loses and duplicate
       }
     };
     const clients = Array.from({ length: 8 }, (_, n) => client(n));
-    while (acknowledged < 60) await new Promise((resolve) => setTimeout(resolve, 20));
+    await crashTime;
     await gateway.crash();
     stop = true;
     await Promise.all(clients);
@@ -118,7 +122,7 @@ describe('reliability: the gateway killed during submissions loses and duplicate
     gateway = await startChildGateway(dataDir);
     const url = gateway.url;
     const acknowledged = writes.filter((w) => w.txId);
-    expect(acknowledged.length).to.be.at.least(60);
+    expect(acknowledged.length).to.be.at.least(CRASH_AFTER);
 
     // Every transaction id in every block of the channel, counted.
     const height = (await call(url, 'GET', '/api/v1/channels', auditor)).body.channels.find(

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { ContractClass } from '@cityledger/network';
+import { type ContractClass, loadConsortium } from '@cityledger/network';
+import { seedCryptoMaterial } from '@cityledger/network/testing';
 import { issueToken } from '../auth/token-issuer';
 import type { RunningGateway } from '../server/gateway-server';
 import { startScratchGateway } from '../server/scratch-gateway';
@@ -27,7 +28,8 @@ export interface TestGateway {
 }
 
 /**
- * A gateway on the embedded network in its own temporary data directory, on 127.0.0.1 port 0.
+ * A gateway on the embedded network in its own temporary data directory, on 127.0.0.1 port 0,
+ * with the consortium's crypto material generated once per process ({@link seedCryptoMaterial}).
  * One per test file (in `before`) keeps the suite fast.
  */
 export async function startTestGateway(
@@ -36,15 +38,16 @@ export async function startTestGateway(
   /** The clock the gateway stamps proposals with: a `ManualClock`'s `now` lets a test skip time. */
   now?: () => number,
 ): Promise<TestGateway> {
-  const { running, dataDir, stop } = await startScratchGateway(
-    'gateway',
+  const { running, dataDir, stop } = await startScratchGateway('gateway', {
     // Test brokers listen on loopback only, like the gateway itself. Chaincode runs on the test's
     // thread unless a test asks for workers: four workers per gateway would load every chaincode
     // package four times in each of the many test files that start one.
-    { MQTT_HOST: '127.0.0.1', EMBEDDED_CHAINCODE_RUNTIME: 'in-process', ...env },
+    env: { MQTT_HOST: '127.0.0.1', EMBEDDED_CHAINCODE_RUNTIME: 'in-process', ...env },
     chaincodes,
     now,
-  );
+    prepareDataDir: (config) =>
+      seedCryptoMaterial(loadConsortium(config.consortiumFile).definition, config.dataDir),
+  });
   const url = running.url;
   return {
     url,

@@ -66,16 +66,37 @@ describe('embedded network: chain verification and events', () => {
     expect(result.ok === false && result.reason).to.match(/commit hash/);
   });
 
-  it('replays blocks from a given number, then delivers live blocks without gaps or repeats', async () => {
+  /** Blocks of alpha as a subscription delivers them, and a wait for one of them. */
+  function followAlpha(options: { fromBlock?: number } = {}) {
     const seen: CommittedBlock[] = [];
-    const unsubscribe = network.subscribe('alpha', (block) => seen.push(block), { fromBlock: 1 });
+    const waiting: Array<{ wanted: (block: CommittedBlock) => boolean; resolve: () => void }> = [];
+    const unsubscribe = network.subscribe(
+      'alpha',
+      (block) => {
+        seen.push(block);
+        for (const wait of waiting.filter(({ wanted }) => wanted(block))) wait.resolve();
+      },
+      options,
+    );
+    const delivered = (wanted: (block: CommittedBlock) => boolean) =>
+      seen.some(wanted)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.push({ wanted, resolve }));
+    return { seen, delivered, unsubscribe };
+  }
+
+  it('replays blocks from a given number, then delivers live blocks without gaps or repeats', async () => {
+    const { seen, delivered, unsubscribe } = followAlpha({ fromBlock: 1 });
     const { blockNumber } = await network.submit(user, assetCall('Put', ['live', 'event']));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await delivered((block) => block.blockNumber === blockNumber);
+    // One more live block: anything delivered out of order or twice would come before it.
+    const next = await network.submit(user, assetCall('Put', ['live', 'next']));
+    await delivered((block) => block.blockNumber === next.blockNumber);
     unsubscribe();
     expect(seen.map((b) => b.blockNumber)).to.deep.equal(
-      Array.from({ length: blockNumber }, (_, i) => i + 1),
+      Array.from({ length: next.blockNumber }, (_, i) => i + 1),
     );
-    const live = seen[seen.length - 1]!;
+    const live = seen[blockNumber - 1]!;
     expect(live.transactions[0]?.event?.name).to.equal('Put');
     expect(JSON.parse(live.transactions[0]!.event!.payload.toString())).to.deep.equal({
       key: 'live',
@@ -84,12 +105,11 @@ describe('embedded network: chain verification and events', () => {
   });
 
   it('delivers chaincode events of valid transactions only', async () => {
-    const seen: CommittedBlock[] = [];
-    const unsubscribe = network.subscribe('alpha', (block) => seen.push(block));
+    const { seen, delivered, unsubscribe } = followAlpha();
     const error = await rejectionOf(
       network.submit(user, assetCall('Put', ['no-event', 'v']), { endorsingOrganizations: ['Org1MSP'] }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await delivered((block) => block.transactions.some((t) => t.txId === error.txId));
     unsubscribe();
     const tx = seen.flatMap((b) => b.transactions).find((t) => t.txId === error.txId);
     expect(tx?.code).to.equal(10);

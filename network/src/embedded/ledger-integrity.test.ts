@@ -31,20 +31,27 @@ const BLOCKS = 40;
  * block — never a chain that verifies over fewer blocks than were committed.
  */
 describe('embedded network: a damaged ledger store is refused, never served shorter', () => {
+  let pristine: string;
   let dataDir: string;
   let store: string;
   let committedHeight: number;
 
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cityledger-integrity-'));
-    store = join(dataDir, 'ledgers', 'alpha');
-    const { network } = await startTestNetwork(dataDir);
+  // The blocks are committed once; each test damages its own copy of the stopped network's data.
+  before(async () => {
+    pristine = mkdtempSync(join(tmpdir(), 'cityledger-integrity-pristine-'));
+    const { network } = await startTestNetwork(pristine);
     try {
       await commitBlocks(network, BLOCKS);
       committedHeight = network.height('alpha');
     } finally {
       await network.stop();
     }
+  });
+  after(() => rmSync(pristine, { recursive: true, force: true }));
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cityledger-integrity-'));
+    cpSync(pristine, dataDir, { recursive: true });
+    store = join(dataDir, 'ledgers', 'alpha');
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 

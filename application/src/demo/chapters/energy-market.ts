@@ -1,5 +1,5 @@
 import { DemoStepError } from '../demo-client';
-import { type StoryContext, sleepUntil } from '../story-context';
+import { type StoryContext, waitForMoment } from '../story-context';
 import type { Residents } from './residents';
 
 const MARKET = '/channels/energy/market';
@@ -14,7 +14,7 @@ const DEMO_MARKET = {
 
 /** Sam sells his solar surplus to Nora for one delivery interval, settled against their meters. */
 export async function tradeEnergy(story: StoryContext, { samMeter, noraMeter }: Residents): Promise<void> {
-  const { narrator, cast } = story;
+  const { narrator, cast, clock } = story;
   const grid = story.as(cast.gridOperator);
   narrator.chapter(
     'Neighbours trade solar energy',
@@ -61,8 +61,8 @@ export async function tradeEnergy(story: StoryContext, { samMeter, noraMeter }: 
 
   const intervalMs = config.intervalMinutes * 60_000;
   const gateMs = config.gateClosureMinutes * 60_000;
-  let start = Math.ceil(Date.now() / intervalMs) * intervalMs;
-  while (start - gateMs - Date.now() < 8000) start += intervalMs;
+  let start = Math.ceil(clock.now() / intervalMs) * intervalMs;
+  while (start - gateMs - clock.now() < 8000) start += intervalMs;
   const interval = new Date(start).toISOString();
   const end = start + intervalMs;
 
@@ -70,7 +70,7 @@ export async function tradeEnergy(story: StoryContext, { samMeter, noraMeter }: 
     'Both meters send their baseline readings, signed by the meters',
     `POST ${MARKET}/meter-readings`,
   );
-  const now = new Date().toISOString();
+  const now = new Date(clock.now()).toISOString();
   const baseline = await grid.post(`${MARKET}/meter-readings`, {
     readings: [...samMeter.read(now), ...noraMeter.read(now)],
   });
@@ -103,7 +103,7 @@ export async function tradeEnergy(story: StoryContext, { samMeter, noraMeter }: 
     `both orders are on the book; ${bid.reservedCents} ¢ of Nora's balance is reserved for her bid`,
   );
 
-  const waits = start - gateMs + 300 - Date.now() + (end + config.settlementDelayMinutes * 60_000 - start);
+  const waits = start - gateMs + 300 - clock.now() + (end + config.settlementDelayMinutes * 60_000 - start);
   if (waits > story.maxMarketWaitMs) {
     narrator.note(
       `this market runs ${config.intervalMinutes}-minute intervals: clearing and settlement of ${interval} would need ${Math.round(waits / 60_000)} more minutes, so the demo leaves them to the operator (POST ${MARKET}/intervals/${interval}/clearing, then /settlement)`,
@@ -111,8 +111,7 @@ export async function tradeEnergy(story: StoryContext, { samMeter, noraMeter }: 
     return;
   }
 
-  narrator.step(`Waiting for gate closure (${Math.round((start - gateMs - Date.now()) / 1000)} s)…`);
-  await sleepUntil(start - gateMs + 300);
+  await waitForMoment(story, 'gate closure', start - gateMs + 300);
   narrator.step(
     'The utility clears the interval: a double auction with one published price',
     `POST ${MARKET}/intervals/{interval}/clearing`,
@@ -137,8 +136,7 @@ export async function tradeEnergy(story: StoryContext, { samMeter, noraMeter }: 
       ...noraMeter.read(endTime, { importWh: 1500, exportWh: 0 }),
     ],
   });
-  narrator.step(`Waiting for the interval to end (${Math.round((end - Date.now()) / 1000)} s)…`);
-  await sleepUntil(end + config.settlementDelayMinutes * 60_000 + 300);
+  await waitForMoment(story, 'the end of the interval', end + config.settlementDelayMinutes * 60_000 + 300);
   narrator.step(
     'The utility settles the interval against the readings',
     `POST ${MARKET}/intervals/{interval}/settlement`,

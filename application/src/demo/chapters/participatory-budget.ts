@@ -1,13 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { rootFromAuditPath } from '@cityledger/proofs';
 import { parseRsaPublicKeyPem, prepareVotingToken, signBlinded, unblindSignature } from '@cityledger/voter';
-import { type StoryContext, sleepUntil } from '../story-context';
+import { type StoryContext, waitForMoment } from '../story-context';
 
 const VOTING_WINDOW_MS = 12_000;
 
 /** A participatory budget: Alice gets a blind-signed token, votes anonymously, and checks her vote was counted. */
 export async function voteOnBudget(story: StoryContext): Promise<void> {
-  const { narrator, cast, runId } = story;
+  const { narrator, cast, runId, clock } = story;
   const authority = story.as(cast.electionAuthority);
   const auditor = story.as(cast.auditor);
   narrator.chapter(
@@ -30,8 +30,8 @@ export async function voteOnBudget(story: StoryContext): Promise<void> {
       { optionId: 'library', label: 'Library corner', cost: 30_000 },
     ],
     totalBudget: 100_000,
-    opensAt: new Date(Date.now() - 1000).toISOString(),
-    closesAt: new Date(Date.now() + VOTING_WINDOW_MS).toISOString(),
+    opensAt: new Date(clock.now() - 1000).toISOString(),
+    closesAt: new Date(clock.now() + VOTING_WINDOW_MS).toISOString(),
     tokenKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   });
   narrator.result(`${election.electionId} is ${election.status}, open until ${election.closesAt}`);
@@ -66,10 +66,7 @@ export async function voteOnBudget(story: StoryContext): Promise<void> {
     `ballot recorded under nullifier ${String(receipt.nullifier).slice(0, 12)}… — no name, no certificate of hers`,
   );
 
-  narrator.step(
-    `Waiting for the vote to close (${Math.round((Date.parse(election.closesAt) - Date.now()) / 1000)} s)…`,
-  );
-  await sleepUntil(Date.parse(election.closesAt) + 300);
+  await waitForMoment(story, 'the close of the vote', Date.parse(election.closesAt) + 300);
   await auditor.post(`/channels/civic/elections/${electionId}/close`);
   narrator.step(
     'The auditor closes the vote and tallies it on the ledger',

@@ -18,13 +18,32 @@ const VALIDATION = {
   PHANTOM_READ_CONFLICT: 12,
 };
 
-/** Translates real fabric-gateway errors in a child process (see real-fabric-errors.ts). */
-function translate(...cases: FabricErrorCase[]): TranslatedCase[] {
-  const output = execFileSync(process.execPath, [join(__dirname, 'real-fabric-errors.js')], {
-    input: JSON.stringify(cases),
-    encoding: 'utf8',
-  });
-  return JSON.parse(output) as TranslatedCase[];
+/**
+ * Real fabric-gateway errors, translated in a child process (see real-fabric-errors.ts). Loading
+ * fabric-gateway takes the child most of a second, so the cases of every test are collected
+ * while the suite is defined and translated by one child, in `before`.
+ */
+class Translations {
+  private readonly cases: FabricErrorCase[] = [];
+  private results: TranslatedCase[] | undefined;
+
+  /** Registers cases; the function it answers gives their translations, in order, once run. */
+  of(...cases: FabricErrorCase[]): () => TranslatedCase[] {
+    const start = this.cases.push(...cases) - cases.length;
+    return () => {
+      if (!this.results) throw new Error('the translations have not run');
+      return this.results.slice(start, start + cases.length);
+    };
+  }
+
+  run(): void {
+    const output = execFileSync(process.execPath, [join(__dirname, 'real-fabric-errors.js')], {
+      input: JSON.stringify(this.cases),
+      encoding: 'utf8',
+    });
+    this.results = JSON.parse(output) as TranslatedCase[];
+    expect(this.results).to.have.length(this.cases.length);
+  }
 }
 
 const endorse = (code: number, message: string, details: string[] = []): FabricErrorCase => ({
@@ -35,45 +54,51 @@ const endorse = (code: number, message: string, details: string[] = []): FabricE
 });
 
 describe('translating fabric-gateway errors into gateway errors', () => {
+  const translate = new Translations();
+  before(() => translate.run());
+
+  const chaincodeRefusals = translate.of(
+    endorse(ABORTED, 'failed to endorse transaction, see attached details for more info', [
+      'chaincode response 500, INVALID_ARGUMENT: did: must start with did:city:',
+    ]),
+    {
+      kind: 'GatewayError',
+      code: UNKNOWN,
+      message: 'evaluate call to endorser returned error: chaincode response 500, NOT_FOUND: did:city:x',
+    },
+    endorse(ABORTED, 'failed to endorse', ['chaincode response 500, ACCESS_DENIED: only a registrar may']),
+    endorse(ABORTED, 'failed to endorse', [
+      "chaincode response 500, You've asked to invoke a function that does not exist: Nope",
+    ]),
+  );
   it('reads chaincode refusals from the endorsing peer’s details and from an evaluation’s message', () => {
-    const [invalid, notFound, denied, unknownFunction] = translate(
-      endorse(ABORTED, 'failed to endorse transaction, see attached details for more info', [
-        'chaincode response 500, INVALID_ARGUMENT: did: must start with did:city:',
-      ]),
-      {
-        kind: 'GatewayError',
-        code: UNKNOWN,
-        message: 'evaluate call to endorser returned error: chaincode response 500, NOT_FOUND: did:city:x',
-      },
-      endorse(ABORTED, 'failed to endorse', ['chaincode response 500, ACCESS_DENIED: only a registrar may']),
-      endorse(ABORTED, 'failed to endorse', [
-        "chaincode response 500, You've asked to invoke a function that does not exist: Nope",
-      ]),
-    );
+    const [invalid, notFound, denied, unknownFunction] = chaincodeRefusals();
     expect(invalid).to.include({ errorClass: 'InvalidInputError', code: 'INVALID_ARGUMENT', field: 'did' });
     expect(notFound).to.include({ errorClass: 'NotFoundError', code: 'NOT_FOUND' });
     expect(denied).to.include({ errorClass: 'AccessDeniedError', code: 'ACCESS_DENIED' });
     expect(unknownFunction).to.include({ errorClass: 'NotFoundError', code: 'UNKNOWN_FUNCTION' });
   });
 
+  const distributionRefusal = translate.of(
+    endorse(
+      FAILED_PRECONDITION,
+      'requires endorsement from organisation(s) that are not in the distribution policy of the private data collection(s): [CityMSP]; retry specifying trusted endorsing organizations to protect transient data',
+    ),
+  );
   it('hands the private data distribution refusal to the chaincode error translation whole', () => {
-    const [refused] = translate(
-      endorse(
-        FAILED_PRECONDITION,
-        'requires endorsement from organisation(s) that are not in the distribution policy of the private data collection(s): [CityMSP]; retry specifying trusted endorsing organizations to protect transient data',
-      ),
-    );
+    const [refused] = distributionRefusal();
     expect(refused!.message).to.include('not in the distribution policy of the private data collection');
   });
 
+  const unreachable = translate.of(
+    endorse(UNAVAILABLE, 'No connection established'),
+    endorse(DEADLINE_EXCEEDED, 'Deadline exceeded'),
+    { kind: 'SubmitError', code: UNAVAILABLE, message: 'no orderer' },
+    { kind: 'SubmitError', code: ABORTED, message: 'rejected by orderer' },
+    { kind: 'CommitStatusError', code: CANCELLED, message: 'cancelled' },
+  );
   it('tells an unreachable peer or orderer from a refusal', () => {
-    const results = translate(
-      endorse(UNAVAILABLE, 'No connection established'),
-      endorse(DEADLINE_EXCEEDED, 'Deadline exceeded'),
-      { kind: 'SubmitError', code: UNAVAILABLE, message: 'no orderer' },
-      { kind: 'SubmitError', code: ABORTED, message: 'rejected by orderer' },
-      { kind: 'CommitStatusError', code: CANCELLED, message: 'cancelled' },
-    );
+    const results = unreachable();
     expect(results.map((r) => [r.errorClass, r.code])).to.deep.equal([
       ['LedgerUnavailableError', 'LEDGER_UNAVAILABLE'],
       ['LedgerUnavailableError', 'LEDGER_UNAVAILABLE'],
@@ -83,14 +108,15 @@ describe('translating fabric-gateway errors into gateway errors', () => {
     ]);
   });
 
+  const commit = (code: number): FabricErrorCase => ({ kind: 'CommitError', code, message: 'x' });
+  const invalidCommits = translate.of(
+    commit(VALIDATION.ENDORSEMENT_POLICY_FAILURE),
+    commit(VALIDATION.DUPLICATE_TXID),
+    commit(VALIDATION.MVCC_READ_CONFLICT),
+    commit(VALIDATION.PHANTOM_READ_CONFLICT),
+  );
   it('names invalid commits by their Fabric validation code and retries read conflicts only', () => {
-    const commit = (code: number): FabricErrorCase => ({ kind: 'CommitError', code, message: 'x' });
-    const [policy, duplicate, mvcc, phantom] = translate(
-      commit(VALIDATION.ENDORSEMENT_POLICY_FAILURE),
-      commit(VALIDATION.DUPLICATE_TXID),
-      commit(VALIDATION.MVCC_READ_CONFLICT),
-      commit(VALIDATION.PHANTOM_READ_CONFLICT),
-    );
+    const [policy, duplicate, mvcc, phantom] = invalidCommits();
     expect(policy).to.include({ errorClass: 'LedgerFailureError', code: 'ENDORSEMENT_POLICY_FAILURE' });
     expect(policy!.readConflict).to.equal(undefined);
     expect(duplicate).to.include({ errorClass: 'ConflictError', code: 'DUPLICATE_TXID' });
@@ -98,17 +124,18 @@ describe('translating fabric-gateway errors into gateway errors', () => {
     expect(phantom).to.include({ readConflict: 'PHANTOM_READ_CONFLICT' });
   });
 
+  const networkRefusals = translate.of(
+    endorse(ABORTED, 'failed to endorse', [
+      'error validating proposal: access denied: channel [civic] creator org unknown, creator is malformed',
+    ]),
+    endorse(ABORTED, 'failed to endorse', [
+      "make sure the chaincode identity has been successfully defined on channel civic and try again: chaincode definition for 'identity' not found",
+    ]),
+    endorse(ABORTED, 'ProposalResponsePayloads do not match'),
+    endorse(NOT_FOUND, "channel 'civic' not found"),
+  );
   it('maps access refusals, unknown chaincodes, disagreeing endorsers and unjoined channels', () => {
-    const results = translate(
-      endorse(ABORTED, 'failed to endorse', [
-        'error validating proposal: access denied: channel [civic] creator org unknown, creator is malformed',
-      ]),
-      endorse(ABORTED, 'failed to endorse', [
-        "make sure the chaincode identity has been successfully defined on channel civic and try again: chaincode definition for 'identity' not found",
-      ]),
-      endorse(ABORTED, 'ProposalResponsePayloads do not match'),
-      endorse(NOT_FOUND, "channel 'civic' not found"),
-    );
+    const results = networkRefusals();
     expect(results.map((r) => [r.errorClass, r.code])).to.deep.equal([
       ['AccessDeniedError', 'NOT_A_CHANNEL_MEMBER'],
       ['NotFoundError', 'UNKNOWN_CHAINCODE'],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConsortium } from '../../consortium/consortium';
 import { EmbeddedNetwork, type EmbeddedNetworkOptions } from '../embedded-network';
 import type { ContractClass } from '../peer/contract-chaincode';
+import { seedCryptoMaterial } from './shared-crypto';
 
 /** A started network of the real consortium, its temporary data directory, and how to tear it down. */
 export interface ConsortiumNetwork {
@@ -17,7 +18,8 @@ export interface ConsortiumNetwork {
  * Starts the consortium of `network/consortium.yaml` — its organisations, channels, endorsement
  * policies and collections — in a fresh temporary directory, with `chaincodes` installed, so
  * chaincode integration tests run against the same definition the gateway and Fabric use. A
- * `now` option gives the network a clock of the test's own (see `ManualClock`).
+ * `now` option gives the network a clock of the test's own (see `ManualClock`). Its crypto
+ * material is the one generated for the process ({@link seedCryptoMaterial}).
  *
  * @example
  * ```ts
@@ -34,7 +36,9 @@ export async function startConsortiumNetwork(
   const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-consortium-'));
   let network: EmbeddedNetwork;
   try {
-    network = await EmbeddedNetwork.start({ consortium: loadConsortium(), dataDir, chaincodes, ...options });
+    const consortium = loadConsortium();
+    await seedCryptoMaterial(consortium.definition, dataDir);
+    network = await EmbeddedNetwork.start({ consortium, dataDir, chaincodes, ...options });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;

@@ -13,3 +13,5 @@ export { TEST_CONSORTIUM_YAML, startTestNetwork, testConsortium } from './test-n
 // compare its stored world state with the state its blocks replay to.
 export { ChannelLedger } from '../ledger/channel-ledger';
 export { type StateDifference, compareStateWithReplay } from '../audit/state-replay';
+// One generation of each consortium's crypto material per process, copied into each data directory.
+export { seedCryptoMaterial } from './shared-crypto';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Consortium, parseConsortium } from '../../consortium/consortium';
 import { EmbeddedNetwork } from '../embedded-network';
 import { assetContracts } from './asset-contract';
+import { seedCryptoMaterial } from './shared-crypto';
 
 export const TEST_CONSORTIUM_YAML = `
 name: testnet
@@ -48,7 +49,10 @@ export function testConsortium(): Consortium {
   return parseConsortium(TEST_CONSORTIUM_YAML, 'test-consortium.yaml');
 }
 
-/** A started test network in its own temporary directory, and how to tear it down. */
+/**
+ * A started test network in its own temporary directory, and how to tear it down. Its crypto
+ * material is the one generated for the process ({@link seedCryptoMaterial}).
+ */
 export async function startTestNetwork(
   dataDir = mkdtempSync(join(tmpdir(), 'cityledger-net-')),
   options: { chaincodeWorkers?: boolean } = {},
@@ -57,8 +61,10 @@ export async function startTestNetwork(
   dataDir: string;
   cleanup: () => Promise<void>;
 }> {
+  const consortium = testConsortium();
+  await seedCryptoMaterial(consortium.definition, dataDir);
   const network = await EmbeddedNetwork.start({
-    consortium: testConsortium(),
+    consortium,
     dataDir,
     chaincodes: { assets: assetContracts, other: assetContracts },
     ...(options.chaincodeWorkers
