@@ -1,4 +1,7 @@
 import { TooManyRequestsError } from '../errors/gateway-errors';
+import { DrainRate, ReturnSchedule } from '../http/return-schedule';
+
+export { MAX_RETRY_AFTER_MS } from '../http/return-schedule';
 
 export interface SubmissionLimits {
   /** Submissions running at once (a Fabric peer's Gateway refuses more than 500 concurrent requests). */
@@ -15,53 +18,6 @@ export interface SubmissionLimits {
   now?: () => number;
 }
 
-/** The drain rate is sampled at most this often, so one completion does not make a rate. */
-const SAMPLE_MS = 250;
-/** Time constant of the drain rate's moving average: it follows a change within a few seconds. */
-const RATE_TIME_CONSTANT_MS = 3_000;
-/**
- * Refused callers are told to come back this many times faster than the ledger drains: some find
- * the slot taken by an admitted caller's next submission, and the queue absorbs the surplus, so
- * the ledger never waits for work while callers wait for a return time.
- */
-const RETURN_OVERBOOKING = 2;
-/** Return times are handed out no further ahead than this, whatever the crowd. */
-export const MAX_RETRY_AFTER_MS = 60_000;
-
-/**
- * Completions per second, as an exponentially weighted moving average over wall time: idle time
- * lowers it, so after a stall the limiter admits no more than it has recently seen drain.
- */
-class DrainRate {
-  private perSecond = 0;
-  private completions = 0;
-  private sampleStart: number;
-
-  constructor(private readonly now: () => number) {
-    this.sampleStart = now();
-  }
-
-  completed(): void {
-    this.completions++;
-    this.sample();
-  }
-
-  current(): number {
-    this.sample();
-    return this.perSecond;
-  }
-
-  private sample(): void {
-    const t = this.now();
-    const elapsed = t - this.sampleStart;
-    if (elapsed < SAMPLE_MS) return;
-    const observed = (this.completions * 1000) / elapsed;
-    this.perSecond += (1 - Math.exp(-elapsed / RATE_TIME_CONSTANT_MS)) * (observed - this.perSecond);
-    this.completions = 0;
-    this.sampleStart = t;
-  }
-}
-
 /**
  * Bounds the submissions in flight and the queue behind them by what the ledger drains within a
  * latency budget (Little's law: wait ≈ work held / drain rate). Work beyond the bound is refused at
@@ -72,13 +28,12 @@ export class SubmissionLimiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly drain: DrainRate;
-  private readonly now: () => number;
-  /** When the next refused caller should come back (ms on the limiter's clock). */
-  private nextReturnAt = 0;
+  private readonly returns: ReturnSchedule;
 
   constructor(private readonly limits: SubmissionLimits) {
-    this.now = limits.now ?? Date.now;
-    this.drain = new DrainRate(this.now);
+    const now = limits.now ?? Date.now;
+    this.drain = new DrainRate(now);
+    this.returns = new ReturnSchedule(this.drain, now);
   }
 
   get inFlight(): number {
@@ -129,18 +84,7 @@ export class SubmissionLimiter {
 
   private saturated(): TooManyRequestsError {
     const rate = this.drain.current();
-    const t = this.now();
-    let retryAfterSeconds = 1;
-    if (rate > 0) {
-      // Each refused caller gets its own return time, half a drain interval after the previous
-      // one, from when the queue ahead has drained. Telling them all the same time would bring
-      // them back together, and refusing that crowd again costs the event loop the admitted
-      // callers need (measured: 1,000 clients retrying every 1–2 s committed 22 tx/s, 40 at 200).
-      const queueDrained = t + (this.waiting.length * 1000) / rate;
-      const returnAt = Math.min(Math.max(queueDrained, this.nextReturnAt), t + MAX_RETRY_AFTER_MS);
-      this.nextReturnAt = returnAt + 1000 / (rate * RETURN_OVERBOOKING);
-      retryAfterSeconds = Math.max(1, Math.ceil((returnAt - t) / 1000));
-    }
+    const retryAfterSeconds = this.returns.retryAfterSeconds(this.waiting.length);
     return new TooManyRequestsError(
       'SATURATED',
       `the gateway holds ${this.active} submissions in flight and ${this.waiting.length} queued, ` +

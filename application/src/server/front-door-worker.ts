@@ -13,6 +13,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { answerOversizedRequests } from '../http/oversized-request';
+import { DrainRate, ReturnSchedule } from '../http/return-schedule';
 import type { FrontDoorCommand, FrontDoorOptions, FrontDoorReport } from './front-door';
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1): never relayed. */
@@ -59,20 +60,27 @@ function isEventStream(req: IncomingMessage): boolean {
 
 /** Requests relayed and not yet answered, event streams aside. */
 let relaying = 0;
+/** How fast pooled connections free up: refused clients get return times spread at that rate. */
+const answered = new DrainRate(Date.now);
+const returns = new ReturnSchedule(answered, Date.now);
 
 /**
  * Every pooled connection is busy: the gateway holds as much as it can take. Queuing here would
  * hide the surplus from its admission control and make every caller wait; refusing costs this
- * thread only.
+ * thread only. Each refused client is told its own return time, as the submission limiter does.
  */
 function refuseBusy(res: ServerResponse): void {
+  const retryAfter = returns.retryAfterSeconds(0);
   const body = JSON.stringify({
     error: {
       code: 'SATURATED',
-      message: `the gateway is answering ${relaying} requests at once; retry in 1 s`,
+      message: `the gateway is answering ${relaying} requests at once; retry in ${retryAfter} s`,
     },
   });
-  res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
+  res.writeHead(429, {
+    'content-type': 'application/json; charset=utf-8',
+    'retry-after': String(retryAfter),
+  });
   res.end(body);
 }
 
@@ -85,7 +93,10 @@ const server = createServer((req, res) => {
       return;
     }
     relaying++;
-    res.once('close', () => relaying--);
+    res.once('close', () => {
+      relaying--;
+      answered.completed();
+    });
   }
   const relay = request(
     {
