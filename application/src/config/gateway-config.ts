@@ -81,7 +81,8 @@ export interface GatewayConfig {
         /**
          * Where the embedded network runs chaincode: `worker`, a worker thread per organisation (as
          * each Fabric peer runs chaincode in a process of its own), or `in-process` on the gateway's
-         * thread. Default `worker`.
+         * thread. Default `in-process`: on two cores the workers' messages cost more CPU per
+         * transaction than their parallelism saves (docs/performance.md).
          */
         chaincodeRuntime?: 'worker' | 'in-process';
       }
@@ -136,7 +137,7 @@ const environmentSchema = z.object({
   CONSORTIUM_FILE: optionalText,
   LEDGER: optionalText.pipe(z.enum(['embedded', 'fabric']).default('embedded')),
   FABRIC_NETWORK_DIR: optionalText,
-  EMBEDDED_CHAINCODE_RUNTIME: optionalText.pipe(z.enum(['worker', 'in-process']).default('worker')),
+  EMBEDDED_CHAINCODE_RUNTIME: optionalText.pipe(z.enum(['worker', 'in-process']).default('in-process')),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   JWT_SECRET: optionalText.pipe(
     z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),

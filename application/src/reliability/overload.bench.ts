@@ -41,6 +41,7 @@ const LIMITS = {
   MAX_CONCURRENT_SUBMISSIONS: process.env.MAX_CONCURRENT_SUBMISSIONS ?? '64',
   MAX_QUEUED_SUBMISSIONS: process.env.MAX_QUEUED_SUBMISSIONS ?? '512',
   SUBMIT_LATENCY_BUDGET_MS: BUDGET_MS,
+  EMBEDDED_CHAINCODE_RUNTIME: process.env.EMBEDDED_CHAINCODE_RUNTIME ?? 'in-process',
 };
 /** Registrars the clients share: each is enrolled once, in the warm-up. */
 const REGISTRARS = 10;
@@ -301,7 +302,7 @@ async function directPhase(clients: number, run: string): Promise<Phase> {
     consortium: loadConsortium(config.consortiumFile),
     dataDir,
     chaincodes: installedChaincodes(),
-    ...(config.ledger.kind === 'embedded' && config.ledger.chaincodeRuntime !== 'in-process'
+    ...(config.ledger.kind === 'embedded' && config.ledger.chaincodeRuntime === 'worker'
       ? { chaincodeWorkers: installedChaincodeModules() }
       : {}),
     submissions: config.submissions,

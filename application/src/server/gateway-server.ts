@@ -46,7 +46,7 @@ async function startLedger(
     });
   }
   // A worker loads chaincode packages by name, so only the installed packages can run in workers.
-  const workers = config.ledger.chaincodeRuntime !== 'in-process' && !embedded.chaincodes;
+  const workers = config.ledger.chaincodeRuntime === 'worker' && !embedded.chaincodes;
   return EmbeddedLedgerConnector.start({
     consortium,
     dataDir: config.dataDir,

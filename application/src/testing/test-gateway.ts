@@ -39,10 +39,8 @@ export async function startTestGateway(
   now?: () => number,
 ): Promise<TestGateway> {
   const { running, dataDir, stop } = await startScratchGateway('gateway', {
-    // Test brokers listen on loopback only, like the gateway itself. Chaincode runs on the test's
-    // thread unless a test asks for workers: four workers per gateway would load every chaincode
-    // package four times in each of the many test files that start one.
-    env: { MQTT_HOST: '127.0.0.1', EMBEDDED_CHAINCODE_RUNTIME: 'in-process', ...env },
+    // Test brokers listen on loopback only, like the gateway itself.
+    env: { MQTT_HOST: '127.0.0.1', ...env },
     chaincodes,
     now,
     prepareDataDir: (config) =>
