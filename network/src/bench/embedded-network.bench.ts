@@ -15,8 +15,8 @@ import { formatRate, percentile } from './statistics';
 async function main(): Promise<void> {
   const transactions = Number(process.env.BENCH_TRANSACTIONS ?? 4000);
   const clients = Number(process.env.BENCH_CLIENTS ?? 64);
-  // `worker`: each organisation's chaincode in its own worker thread, as the gateway runs it.
-  const runner = process.env.BENCH_CHAINCODE ?? 'worker';
+  // `worker`: each organisation's chaincode in its own worker thread (EMBEDDED_CHAINCODE_RUNTIME=worker).
+  const runner = process.env.BENCH_CHAINCODE ?? 'in-process';
   const assetsModule = {
     module: join(__dirname, '..', 'embedded', 'testing', 'asset-contract'),
     exportName: 'assetContracts',
