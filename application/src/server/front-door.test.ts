@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { expect } from 'chai';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
 import { type TestGateway, startTestGateway } from '../testing/test-gateway';
+import { startScratchGateway } from './scratch-gateway';
 
 /**
  * A client in a process of its own: opens `connections` connections to `port` at once, sends each
@@ -147,5 +148,28 @@ describe('front door: clients connect to a thread of their own', function () {
     }
     // The event stream above took one of the four.
     expect(statuses).to.deep.equal([401, 401, 401, 429, 429, 429]);
+  });
+});
+
+describe('front door: the private socket lives in the data directory', function () {
+  this.timeout(60_000);
+
+  it('replaces a socket a killed gateway left there, and removes its own when it stops', async () => {
+    let socket = '';
+    const scratch = await startScratchGateway('socket', {
+      chaincodes: {},
+      prepareDataDir: async (config) => {
+        socket = join(config.dataDir, 'gateway.sock');
+        writeFileSync(socket, 'left by a gateway killed with SIGKILL');
+      },
+    });
+    try {
+      expect((await fetch(`${scratch.running.url}/healthz`)).status).to.equal(200);
+      expect(statSync(socket).isSocket()).to.equal(true);
+      await scratch.running.stop();
+      expect(existsSync(socket)).to.equal(false);
+    } finally {
+      await scratch.stop();
+    }
   });
 });

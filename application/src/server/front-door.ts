@@ -25,8 +25,23 @@ export interface FrontDoor {
   close(force?: Promise<unknown>): Promise<void>;
 }
 
-/** A path for the gateway's private socket, short enough for sun_path (108 bytes). */
-export function privateSocketPath(): string {
+/** sun_path holds 108 bytes on Linux, 104 on macOS, the terminating zero included. */
+const MAX_SOCKET_PATH_BYTES = 103;
+
+/**
+ * Where the gateway's private socket lives: in its data directory, which only this gateway uses,
+ * so a socket left by a gateway that was killed is removed with the directory (or replaced at the
+ * next start) instead of piling up in the system's temporary folder; there when the data
+ * directory's path is too long for a socket address.
+ */
+export function privateSocketPath(dataDir: string): string {
+  const inDataDir = join(dataDir, 'gateway.sock');
+  if (Buffer.byteLength(inDataDir) <= MAX_SOCKET_PATH_BYTES) {
+    // A socket here was left by a gateway killed with SIGKILL: this one already holds the locks of
+    // the directory's stores, which a live gateway would not have let it take.
+    rmSync(inDataDir, { force: true });
+    return inDataDir;
+  }
   return join(tmpdir(), `cityledger-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
 }
 

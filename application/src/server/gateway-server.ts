@@ -84,7 +84,7 @@ export async function startGatewayServer(
     // With the front door, only it connects here (a private socket); it appends the client's
     // address as the one hop to trust, and reuses its connections indefinitely, which a
     // keep-alive timeout would race.
-    const upstreamSocket = http.frontDoor === 'thread' ? privateSocketPath() : undefined;
+    const upstreamSocket = http.frontDoor === 'thread' ? privateSocketPath(config.dataDir) : undefined;
     if (upstreamSocket) {
       gateway.app.set('trust proxy', 1);
       server = gateway.app.listen(upstreamSocket);
