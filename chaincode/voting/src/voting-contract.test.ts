@@ -365,7 +365,12 @@ describe('VotingContract', () => {
       await createElection(ledger);
       const { key } = authorityKey();
       const request = prepareVotingToken(key, 'pb-2025');
-      const wrong = signBlinded(authorityKey(1).privateKey, request.blindedMessage);
+      // Another authority's key signs the same number (reduced into its own modulus, as it must be).
+      const other = authorityKey(1);
+      const wrong = signBlinded(
+        other.privateKey,
+        bigIntToHex(BigInt(`0x${request.blindedMessage}`) % other.key.n || 1n, other.key.k),
+      );
       const issue = (blinded: string, signature: string) => () =>
         ledger.submit(authority, (ctx) => contract.IssueVotingToken(ctx, 'pb-2025', ada, blinded, signature));
       await refusedWithoutChange(
