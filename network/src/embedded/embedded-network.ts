@@ -52,6 +52,8 @@ export interface EmbeddedNetworkOptions {
    * Without it, chaincode runs on the caller's thread.
    */
   chaincodeWorkers?: Record<string, { module: string; exportName?: string }>;
+  /** How long a worker's chaincode invocation may run (a peer's `chaincode.executetimeout`); default 30 s. */
+  chaincodeExecuteTimeoutMs?: number;
   /**
    * The clock of the network's clients, in ms: it stamps their proposals, the time chaincode sees.
    * Tests advance one instead of waiting for a market interval or an election to end.
@@ -135,7 +137,7 @@ export class EmbeddedNetwork {
       if (org.peers.length === 0) continue;
       let runner: ChaincodeRunner = inProcessRunner;
       if (modules.length > 0) {
-        runner = new WorkerChaincodeRunner(org.mspId, modules);
+        runner = new WorkerChaincodeRunner(org.mspId, modules, options.chaincodeExecuteTimeoutMs);
         network.runners.push(runner);
       }
       network.peers.set(

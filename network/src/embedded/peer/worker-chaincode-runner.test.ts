@@ -69,8 +69,12 @@ describe('WorkerChaincodeRunner', () => {
     );
   });
 
-  it('replaces a worker whose chaincode crashed: the running endorsement fails, the next one is served', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-crash-'));
+  /**
+   * Runs `failing` (a transaction of the crashing contract) in Org workers, expects it to fail with
+   * `reason`, then expects the next invocation answered by a new worker.
+   */
+  async function failsThenServes(failing: string, reason: RegExp, executeTimeoutMs?: number): Promise<void> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-failing-chaincode-'));
     const crashing = {
       module: join(__dirname, '..', 'testing', 'crashing-contract'),
       exportName: 'crashingContracts',
@@ -80,18 +84,22 @@ describe('WorkerChaincodeRunner', () => {
       dataDir,
       chaincodes: { assets: assetContracts, other: crashingContracts },
       chaincodeWorkers: { other: crashing },
+      ...(executeTimeoutMs ? { chaincodeExecuteTimeoutMs: executeTimeoutMs } : {}),
     });
     try {
-      const user = await network.crypto.enrollUser('Org1MSP', 'crash', { role: 'tester' });
+      const user = await network.crypto.enrollUser('Org1MSP', 'tester', { role: 'tester' });
       const call = (fn: string) => ({ channel: 'alpha', chaincode: 'other', function: fn, args: [] });
-      const crash = await rejectionOf(network.submit(user, call('crashing:Crash')));
-      expect(crash.message).to.match(
-        /error in simulation: the chaincode worker of Org\dMSP stopped \(exit 70\)$/,
-      );
+      expect((await rejectionOf(network.submit(user, call(`crashing:${failing}`)))).message).to.match(reason);
       expect((await network.evaluate(user, call('crashing:Ping'))).toString()).to.equal('pong');
     } finally {
       await network.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }
+
+  it('replaces a worker whose chaincode crashed: the running endorsement fails, the next one is served', () =>
+    failsThenServes('Crash', /error in simulation: the chaincode worker of Org\dMSP stopped \(exit 70\)$/));
+
+  it('fails an invocation that runs past the execute timeout, as a peer does, and serves the next', () =>
+    failsThenServes('Hang', /error in simulation: timeout expired while executing transaction$/, 500));
 });

@@ -15,8 +15,14 @@ export interface ChaincodeModule {
   exportName?: string;
 }
 
+/** Fabric's default `chaincode.executetimeout`. */
+export const DEFAULT_EXECUTE_TIMEOUT_MS = 30_000;
+
 interface Invocation {
+  /** The worker running it: when that worker ends, this invocation fails. */
+  worker: Worker;
   peerSide: PeerSide;
+  timer: NodeJS.Timeout;
   resolve: (outcome: ChaincodeOutcome) => void;
   reject: (error: Error) => void;
 }
@@ -37,6 +43,8 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
   constructor(
     readonly organization: string,
     private readonly chaincodes: ChaincodeModule[],
+    /** How long an invocation may run, as a peer's `chaincode.executetimeout`. */
+    private readonly executeTimeoutMs = DEFAULT_EXECUTE_TIMEOUT_MS,
   ) {
     this.worker = this.start();
   }
@@ -58,11 +66,12 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
       // What was running in the dead worker is lost, as on a peer whose chaincode crashed: those
       // endorsements fail and their clients may retry; the next invocation gets a new worker.
       this.abandon(
+        worker,
         new Error(
           `the chaincode worker of ${this.organization} stopped (exit ${code})${crash ? `: ${crash.message}` : ''}`,
         ),
       );
-      this.worker = this.start();
+      if (this.worker === worker) this.worker = this.start();
     });
     // Only a worker with invocations running keeps the process alive, like any pending I/O.
     worker.unref();
@@ -78,7 +87,8 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.invocations.size === 0) this.worker.ref();
-      this.invocations.set(id, { peerSide, resolve, reject });
+      const timer = setTimeout(() => this.timedOut(id), this.executeTimeoutMs).unref();
+      this.invocations.set(id, { worker: this.worker, peerSide, timer, resolve, reject });
       this.worker.postMessage({
         type: 'invoke',
         id,
@@ -128,19 +138,38 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
 
   private take(id: number): Invocation | undefined {
     const invocation = this.invocations.get(id);
+    if (invocation) clearTimeout(invocation.timer);
     this.invocations.delete(id);
     if (this.invocations.size === 0) this.worker.unref();
     return invocation;
   }
 
-  private abandon(error: Error): void {
-    for (const invocation of this.invocations.values()) invocation.reject(error);
-    this.invocations.clear();
+  /**
+   * The peer's answer to a chaincode that ran past the execute timeout. A worker whose chaincode
+   * never returns may be stuck in a loop that no message can reach, so it is replaced; what else
+   * it was running fails with it.
+   */
+  private timedOut(id: number): void {
+    const invocation = this.take(id);
+    if (!invocation) return;
+    invocation.reject(new Error('timeout expired while executing transaction'));
+    if (invocation.worker === this.worker) this.worker = this.start();
+    void invocation.worker.terminate();
+  }
+
+  /** Fails the invocations `worker` was running, or all of them. */
+  private abandon(worker: Worker | undefined, error: Error): void {
+    for (const [id, invocation] of this.invocations) {
+      if (worker && invocation.worker !== worker) continue;
+      clearTimeout(invocation.timer);
+      this.invocations.delete(id);
+      invocation.reject(error);
+    }
   }
 
   async close(): Promise<void> {
     this.closed ??= new Error(`the chaincode worker of ${this.organization} was stopped`);
-    this.abandon(this.closed);
+    this.abandon(undefined, this.closed);
     await this.worker.terminate();
   }
 }

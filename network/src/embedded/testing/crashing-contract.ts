@@ -18,6 +18,13 @@ export class CrashingContract extends Contract {
     return 'pong';
   }
 
+  /** Never returns and holds its thread: only an execute timeout ends it. */
+  @Transaction()
+  async Hang(_ctx: Context): Promise<void> {
+    if (isMainThread) throw new Error('Hang runs only in a chaincode worker, never on the main thread');
+    for (;;);
+  }
+
   @Transaction()
   async Crash(_ctx: Context): Promise<void> {
     if (isMainThread) throw new Error('Crash runs only in a chaincode worker, never on the main thread');
