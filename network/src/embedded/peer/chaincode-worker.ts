@@ -34,6 +34,8 @@ function loadChaincodes(): Map<string, ContractChaincode> | Error {
 }
 
 const chaincodes = loadChaincodes();
+// Execute timeouts count from here: loading the packages is the runtime's start, not execution.
+send({ type: 'ready' });
 
 const replies = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextCallId = 0;

@@ -15,6 +15,7 @@ export type ShimMessage =
     }
   | { type: 'outcome'; id: number; response: ChaincodeResponse; event?: Uint8Array }
   | { type: 'failure'; id: number; message: string }
+  | { type: 'ready' }
   | { type: 'call'; id: number; callId: number; method: keyof PeerSide; args: unknown[] }
   | { type: 'reply'; callId: number; value: unknown }
   | { type: 'refusal'; callId: number; message: string };

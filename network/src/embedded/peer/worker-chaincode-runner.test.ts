@@ -101,5 +101,5 @@ describe('WorkerChaincodeRunner', () => {
     failsThenServes('Crash', /error in simulation: the chaincode worker of Org\dMSP stopped \(exit 70\)$/));
 
   it('fails an invocation that runs past the execute timeout, as a peer does, and serves the next', () =>
-    failsThenServes('Hang', /error in simulation: timeout expired while executing transaction$/, 500));
+    failsThenServes('Hang', /error in simulation: timeout expired while executing transaction$/, 1_000));
 });

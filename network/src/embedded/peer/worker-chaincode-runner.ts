@@ -22,7 +22,8 @@ interface Invocation {
   /** The worker running it: when that worker ends, this invocation fails. */
   worker: Worker;
   peerSide: PeerSide;
-  timer: NodeJS.Timeout;
+  /** The execute timeout, armed once the worker has loaded its chaincode. */
+  timer?: NodeJS.Timeout;
   resolve: (outcome: ChaincodeOutcome) => void;
   reject: (error: Error) => void;
 }
@@ -35,6 +36,8 @@ interface Invocation {
 export class WorkerChaincodeRunner implements ChaincodeRunner {
   private worker: Worker;
   private readonly invocations = new Map<number, Invocation>();
+  /** Workers that have loaded their chaincode. */
+  private readonly ready = new WeakSet<Worker>();
   private nextId = 0;
   private closed: Error | undefined;
   /** Workers started so far: a crashed one is replaced, as a peer relaunches a chaincode that died. */
@@ -87,8 +90,9 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.invocations.size === 0) this.worker.ref();
-      const timer = setTimeout(() => this.timedOut(id), this.executeTimeoutMs).unref();
-      this.invocations.set(id, { worker: this.worker, peerSide, timer, resolve, reject });
+      const running: Invocation = { worker: this.worker, peerSide, resolve, reject };
+      this.invocations.set(id, running);
+      if (this.ready.has(this.worker)) this.arm(id, running);
       this.worker.postMessage({
         type: 'invoke',
         id,
@@ -101,8 +105,18 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     });
   }
 
+  private arm(id: number, invocation: Invocation): void {
+    invocation.timer = setTimeout(() => this.timedOut(id), this.executeTimeoutMs).unref();
+  }
+
   private receive(message: ShimMessage, worker: Worker): void {
     switch (message.type) {
+      case 'ready':
+        this.ready.add(worker);
+        for (const [id, invocation] of this.invocations) {
+          if (invocation.worker === worker) this.arm(id, invocation);
+        }
+        return;
       case 'call':
         void this.answer(message, worker);
         return;
