@@ -14,8 +14,13 @@ import { startScratchGateway } from './scratch-gateway';
  */
 const CLIENT = `
 const net = require('node:net');
-const { writeFileSync } = require('node:fs');
+const { renameSync, writeFileSync } = require('node:fs');
 const [port, connections, request, resultFile, wanted] = [Number(process.argv[1]), Number(process.argv[2]), process.argv[3], process.argv[4], Number(process.argv[5])];
+// Written whole, then renamed: the test reads the file as soon as it appears.
+const report = (result) => {
+  writeFileSync(resultFile + '.part', JSON.stringify(result));
+  renameSync(resultFile + '.part', resultFile);
+};
 const statuses = [];
 for (let i = 0; i < connections; i++) {
   const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
@@ -25,9 +30,9 @@ for (let i = 0; i < connections; i++) {
     if (!answer.includes('\\r\\n')) return;
     statuses.push(Number(answer.split(' ')[1]));
     socket.destroy();
-    if (statuses.length === wanted) writeFileSync(resultFile, JSON.stringify({ statuses }));
+    if (statuses.length === wanted) report({ statuses });
   });
-  socket.on('error', (error) => writeFileSync(resultFile, JSON.stringify({ error: error.message })));
+  socket.on('error', (error) => report({ error: error.message }));
 }
 `;
 
