@@ -40,8 +40,6 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
   private readonly ready = new WeakSet<Worker>();
   private nextId = 0;
   private closed: Error | undefined;
-  /** Workers started so far: a crashed one is replaced, as a peer relaunches a chaincode that died. */
-  private starts = 0;
 
   constructor(
     readonly organization: string,
@@ -52,12 +50,8 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     this.worker = this.start();
   }
 
-  get restarts(): number {
-    return this.starts - 1;
-  }
-
+  /** A crashed or stuck worker is replaced by a new one, as a peer relaunches a chaincode that died. */
   private start(): Worker {
-    this.starts++;
     const worker = new Worker(join(__dirname, 'chaincode-worker.js'), {
       workerData: { chaincodes: this.chaincodes },
     });
@@ -89,7 +83,7 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     if (this.closed) return Promise.reject(this.closed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      if (this.invocations.size === 0) this.worker.ref();
+      this.worker.ref();
       const running: Invocation = { worker: this.worker, peerSide, resolve, reject };
       this.invocations.set(id, running);
       if (this.ready.has(this.worker)) this.arm(id, running);
@@ -150,12 +144,19 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     }
   }
 
+  /** Removes a finished invocation; its worker stops holding the process once it runs nothing. */
   private take(id: number): Invocation | undefined {
     const invocation = this.invocations.get(id);
-    if (invocation) clearTimeout(invocation.timer);
+    if (!invocation) return undefined;
+    clearTimeout(invocation.timer);
     this.invocations.delete(id);
-    if (this.invocations.size === 0) this.worker.unref();
+    if (!this.runsAnything(invocation.worker)) invocation.worker.unref();
     return invocation;
+  }
+
+  private runsAnything(worker: Worker): boolean {
+    for (const invocation of this.invocations.values()) if (invocation.worker === worker) return true;
+    return false;
   }
 
   /**
@@ -174,10 +175,7 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
   /** Fails the invocations `worker` was running, or all of them. */
   private abandon(worker: Worker | undefined, error: Error): void {
     for (const [id, invocation] of this.invocations) {
-      if (worker && invocation.worker !== worker) continue;
-      clearTimeout(invocation.timer);
-      this.invocations.delete(id);
-      invocation.reject(error);
+      if (!worker || invocation.worker === worker) this.take(id)?.reject(error);
     }
   }
 
