@@ -26,8 +26,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConsortium } from '@cityledger/network';
 import { loadGatewayConfig } from '../config/gateway-config';
 import { GatewayError, TooManyRequestsError } from '../errors/gateway-errors';
-import { EmbeddedLedgerConnector } from '../ledger/embedded-connector';
-import { installedChaincodeModules, installedChaincodes } from '../ledger/installed-chaincodes';
+import type { LedgerConnector } from '../ledger/ledger-connector';
+import { createJsonLogger } from '../observability/logger';
+import { startLedger } from '../server/gateway-server';
 import { CHILD_JWT_SECRET, childToken, startChildGateway } from './child-gateway';
 
 const SECONDS = Number(process.env.OVERLOAD_SECONDS ?? 30);
@@ -160,7 +161,7 @@ function restSubmit(url: string): Submit {
   };
 }
 
-function directSubmit(connector: EmbeddedLedgerConnector): Submit {
+function directSubmit(connector: LedgerConnector): Submit {
   return async (n, hash, note) => {
     try {
       await connector.submit(
@@ -198,7 +199,7 @@ function restTarget(url: string, pid: number): Target {
   };
 }
 
-function directTarget(connector: EmbeddedLedgerConnector): Target {
+function directTarget(connector: LedgerConnector): Target {
   const cpuSeconds = () => {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1e6;
@@ -298,15 +299,12 @@ function row(phase: Phase): string {
 async function directPhase(clients: number, run: string): Promise<Phase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-overload-direct-'));
   const config = loadGatewayConfig({ ...LIMITS, JWT_SECRET: CHILD_JWT_SECRET, CITYLEDGER_DATA_DIR: dataDir });
-  const connector = await EmbeddedLedgerConnector.start({
-    consortium: loadConsortium(config.consortiumFile),
-    dataDir,
-    chaincodes: installedChaincodes(),
-    ...(config.ledger.kind === 'embedded' && config.ledger.chaincodeRuntime === 'worker'
-      ? { chaincodeWorkers: installedChaincodeModules() }
-      : {}),
-    submissions: config.submissions,
-  });
+  // The very ledger connector the gateway starts for this configuration.
+  const connector = await startLedger(
+    config,
+    loadConsortium(config.consortiumFile),
+    createJsonLogger('silent'),
+  );
   try {
     const target = directTarget(connector);
     await drive(target, 64, WARMUP_SECONDS, `${run}-direct-warmup`);

@@ -28,11 +28,11 @@ export interface RunningGateway {
  * network of FABRIC_NETWORK_DIR. The Fabric connector is loaded only then: fabric-gateway brings its
  * own copy of the Fabric protobuf classes, which must not replace the embedded network's.
  */
-async function startLedger(
+export async function startLedger(
   config: GatewayConfig,
   consortium: Consortium,
   logger: Logger,
-  embedded: Pick<EmbeddedServerOptions, 'chaincodes' | 'now'>,
+  embedded: Pick<EmbeddedServerOptions, 'chaincodes' | 'now'> = {},
 ): Promise<LedgerConnector> {
   const { submissions, requiredChaincodes } = config;
   if (config.ledger.kind === 'fabric') {
