@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { resolveJwtKeys } from '../auth/jwt-keys';
-import { MAX_RETRY_AFTER_MS } from '../ledger/submission-limiter';
+import { MAX_RETRY_AFTER_MS } from '../http/return-schedule';
 import { ConfigError, loadGatewayConfig } from './gateway-config';
 
 describe('gateway configuration', () => {

@@ -1,8 +1,6 @@
 import { TooManyRequestsError } from '../errors/gateway-errors';
 import { DrainRate, ReturnSchedule } from '../http/return-schedule';
 
-export { MAX_RETRY_AFTER_MS } from '../http/return-schedule';
-
 export interface SubmissionLimits {
   /** Submissions running at once (a Fabric peer's Gateway refuses more than 500 concurrent requests). */
   maxConcurrent: number;
