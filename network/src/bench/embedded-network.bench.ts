@@ -1,3 +1,7 @@
+// Before the chaincode libraries load, since their loggers read it then: the level the gateway
+// runs chaincode at, as a peer in production would.
+process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? 'warning';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,7 +146,6 @@ async function measurePhaseCosts(
   return { evaluateUs, endorseUs, commitUs };
 }
 
-process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? 'critical';
 main().catch((error: Error) => {
   process.stderr.write(`${error.stack ?? error.message}\n`);
   process.exit(1);

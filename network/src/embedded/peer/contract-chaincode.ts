@@ -2,6 +2,7 @@ import { peer } from '@hyperledger/fabric-protos';
 import { JSONSerializer } from 'fabric-contract-api';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
 import ChaincodeStub from 'fabric-shim/lib/stub';
+import { skipDisabledChaincodeLogLevels } from './chaincode-log-levels';
 import { type PeerSide, ShimHandler } from './shim-handler';
 import { schemaIdentityKey } from './schema-identity-key';
 
@@ -76,6 +77,7 @@ export class ContractChaincode {
     readonly version: string,
     contracts: ReadonlyArray<ContractClass>,
   ) {
+    skipDisabledChaincodeLogLevels();
     const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } };
     // The router appends its system contract to the array it is given, so hand it a copy.
     this.router = new EmbeddedContractRouter([...contracts], serializers, {}, name, version);
