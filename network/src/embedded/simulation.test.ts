@@ -29,6 +29,16 @@ for (const runner of ['in-process', 'worker'] as const)
       expect(await query('Get', ['ryw'])).to.equal('uncommitted');
     });
 
+    it("records a transaction's writes in the order the chaincode made them, around its reads", async () => {
+      await submit('Put', ['order', 'committed']);
+      const { result } = await submit('RewriteAroundRead', ['order', 'final']);
+      expect(result.toString()).to.equal('committed');
+      expect(await query('Get', ['order'])).to.equal('final');
+      await submit('Delete', ['order']);
+      await submit('RewriteAroundRead', ['order', 'again']);
+      expect(await query('Get', ['order'])).to.equal('again');
+    });
+
     it('answers range queries in key order, without composite keys', async () => {
       for (const key of ['rng3', 'rng1', 'rng2', 'rnh1']) await submit('Put', [key, key]);
       await submit('PutOwned', ['ann', 'x1', 'composite']);

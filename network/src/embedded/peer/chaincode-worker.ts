@@ -1,14 +1,15 @@
 /**
  * An organisation's chaincode process, as a worker thread: loads the chaincode packages it is
  * given and runs each invocation through the real fabric-shim stub and contract router, sending
- * every shim call (GET_STATE, PUT_STATE, …) to the peer on the main thread and awaiting its reply.
+ * every shim call (GET_STATE, …) to the peer on the main thread and awaiting its reply — except
+ * public-state writes, which the peer cannot refuse and which go along with the next message.
  */
 import { peer } from '@hyperledger/fabric-protos';
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type ContractClass, ContractChaincode } from './contract-chaincode';
 import type { PeerSide } from './shim-handler';
-import { type ShimMessage, decodeReply } from './shim-messages';
+import { type PublicWrite, type ShimMessage, decodeReply, isPublicWrite } from './shim-messages';
 import type { ChaincodeModule } from './worker-chaincode-runner';
 
 const port = parentPort!;
@@ -40,18 +41,28 @@ send({ type: 'ready' });
 const replies = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextCallId = 0;
 
-/** The peer's side of one invocation, reached over the port. */
-function peerSideOf(invocationId: number): PeerSide {
+/** The peer's side of one invocation, reached over the port; `writes` are those not yet sent. */
+function peerSideOf(invocationId: number, writes: PublicWrite[]): PeerSide {
   return new Proxy({} as PeerSide, {
     get:
       (_target, method: keyof PeerSide) =>
-      (...args: unknown[]) =>
-        new Promise((resolve, reject) => {
+      (...args: unknown[]) => {
+        if (isPublicWrite(method, args)) {
+          writes.push({ method, args });
+          return Promise.resolve();
+        }
+        return new Promise((resolve, reject) => {
           const callId = nextCallId++;
           replies.set(callId, { resolve: (value) => resolve(decodeReply(method, value)), reject });
-          send({ type: 'call', id: invocationId, callId, method, args });
-        }),
+          send({ type: 'call', id: invocationId, callId, method, args, ...sendingWrites(writes) });
+        });
+      },
   });
+}
+
+/** The writes waiting to go with the next message, taken off the list. */
+function sendingWrites(writes: PublicWrite[]): { writes?: PublicWrite[] } {
+  return writes.length === 0 ? {} : { writes: writes.splice(0) };
 }
 
 async function invoke(message: Extract<ShimMessage, { type: 'invoke' }>): Promise<void> {
@@ -59,6 +70,7 @@ async function invoke(message: Extract<ShimMessage, { type: 'invoke' }>): Promis
     if (chaincodes instanceof Error) throw chaincodes;
     const chaincode = chaincodes.get(message.chaincode);
     if (!chaincode) throw new Error(`chaincode ${message.chaincode} is not installed in this worker`);
+    const writes: PublicWrite[] = [];
     const { response, event } = await chaincode.invoke(
       {
         channel: message.channel,
@@ -66,9 +78,15 @@ async function invoke(message: Extract<ShimMessage, { type: 'invoke' }>): Promis
         args: message.args.map((arg) => Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength)),
         signedProposal: peer.SignedProposal.deserializeBinary(message.proposal),
       },
-      peerSideOf(message.id),
+      peerSideOf(message.id, writes),
     );
-    send({ type: 'outcome', id: message.id, response, ...(event ? { event: event.serializeBinary() } : {}) });
+    send({
+      type: 'outcome',
+      id: message.id,
+      response,
+      ...(event ? { event: event.serializeBinary() } : {}),
+      ...sendingWrites(writes),
+    });
   } catch (error) {
     send({ type: 'failure', id: message.id, message: (error as Error).message });
   }

@@ -13,12 +13,42 @@ export type ShimMessage =
       args: Uint8Array[];
       proposal: Uint8Array;
     }
-  | { type: 'outcome'; id: number; response: ChaincodeResponse; event?: Uint8Array }
+  | { type: 'outcome'; id: number; response: ChaincodeResponse; event?: Uint8Array; writes?: PublicWrite[] }
   | { type: 'failure'; id: number; message: string }
   | { type: 'ready' }
-  | { type: 'call'; id: number; callId: number; method: keyof PeerSide; args: unknown[] }
+  | {
+      type: 'call';
+      id: number;
+      callId: number;
+      method: keyof PeerSide;
+      args: unknown[];
+      writes?: PublicWrite[];
+    }
   | { type: 'reply'; callId: number; value: unknown }
   | { type: 'refusal'; callId: number; message: string };
+
+/** A write to the public state, which the peer records without a possible refusal. */
+export interface PublicWrite {
+  method: 'handlePutState' | 'handleDeleteState' | 'handlePutStateMetadata';
+  args: unknown[];
+}
+
+const PUBLIC_WRITE_METHODS = new Set<keyof PeerSide>([
+  'handlePutState',
+  'handleDeleteState',
+  'handlePutStateMetadata',
+]);
+
+/**
+ * Whether a shim call is a public-state write the peer cannot refuse (a collection and an empty
+ * key are the only reasons it refuses one, see SimulationHandler): the worker acknowledges those
+ * itself and sends them, in order, with its next call or its outcome, saving a round trip each.
+ * Reads never see the transaction's own writes in Fabric, so when the peer records them does not
+ * change what any read returns.
+ */
+export function isPublicWrite(method: keyof PeerSide, args: unknown[]): method is PublicWrite['method'] {
+  return PUBLIC_WRITE_METHODS.has(method) && args[0] === '' && typeof args[1] === 'string' && args[1] !== '';
+}
 
 const QUERY_RESPONSE_METHODS = new Set<keyof PeerSide>([
   'handleGetHistoryForKey',

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ChaincodeRunner } from './chaincode-runner';
 import type { ChaincodeInvocation, ChaincodeOutcome, ContractChaincode } from './contract-chaincode';
 import type { PeerSide } from './shim-handler';
-import { type ShimMessage, encodeReply } from './shim-messages';
+import { type PublicWrite, type ShimMessage, encodeReply } from './shim-messages';
 
 /** A chaincode package a worker can load: `require(module)[exportName]` is its contract list. */
 export interface ChaincodeModule {
@@ -115,7 +115,9 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
         void this.answer(message, worker);
         return;
       case 'outcome': {
-        const invocation = this.take(message.id);
+        const invocation = this.invocations.get(message.id);
+        if (invocation && message.writes) this.record(invocation, message.writes);
+        this.take(message.id);
         const event = message.event ? peer.ChaincodeEvent.deserializeBinary(message.event) : undefined;
         const response = { ...message.response, payload: Buffer.from(message.response.payload) };
         invocation?.resolve(event ? { response, event } : { response });
@@ -132,6 +134,7 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
     const invocation = this.invocations.get(message.id);
     try {
       if (!invocation) throw new Error(`invocation ${message.id} is not running`);
+      if (message.writes) this.record(invocation, message.writes);
       const handler = invocation.peerSide[message.method] as (...args: unknown[]) => Promise<unknown>;
       const value = await handler.apply(invocation.peerSide, message.args);
       worker.postMessage({
@@ -141,6 +144,15 @@ export class WorkerChaincodeRunner implements ChaincodeRunner {
       });
     } catch (error) {
       worker.postMessage({ type: 'refusal', callId: message.callId, message: (error as Error).message });
+    }
+  }
+
+  /** Public-state writes the worker acknowledged itself: recorded in the order the chaincode made them. */
+  private record(invocation: Invocation, writes: PublicWrite[]): void {
+    for (const { method, args } of writes) {
+      const handler = invocation.peerSide[method] as (...args: unknown[]) => Promise<void>;
+      // Synchronous up to its first await, which a public write never reaches: the set is complete now.
+      void handler.apply(invocation.peerSide, args);
     }
   }
 

@@ -58,6 +58,17 @@ export class AssetContract extends Contract {
     return (await ctx.stub.getState(key)).toString();
   }
 
+  /** Writes, reads, deletes and writes one key again: the last write is the one that counts. */
+  @Transaction()
+  @Returns('string')
+  async RewriteAroundRead(ctx: Context, key: string, value: string): Promise<string> {
+    await ctx.stub.putState(key, Buffer.from('draft'));
+    const committed = (await ctx.stub.getState(key)).toString();
+    await ctx.stub.deleteState(key);
+    await ctx.stub.putState(key, Buffer.from(value));
+    return committed;
+  }
+
   @Transaction()
   async Delete(ctx: Context, key: string): Promise<void> {
     await ctx.stub.deleteState(key);
