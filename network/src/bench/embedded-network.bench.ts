@@ -9,6 +9,7 @@ import { parseConsortium } from '../consortium/consortium';
 import { EmbeddedNetwork } from '../embedded/embedded-network';
 import { assetContracts } from '../embedded/testing/asset-contract';
 import { TEST_CONSORTIUM_YAML } from '../embedded/testing/test-network';
+import { BenchReport, atLeast } from './bench-report';
 import { measureCryptoBaseline } from './crypto-baseline';
 import { formatRate, percentile } from './statistics';
 
@@ -78,6 +79,10 @@ async function main(): Promise<void> {
     // the proposal, the validator verifies the creator and both endorsements.
     const cryptoBound = 1 / (4 / crypto.signPerSecond + 5 / crypto.verifyPerSecond);
     const blocks = network.height('alpha') - startHeight;
+    const report = new BenchReport('embedded network');
+    const committedGoal = report.record('committed, connector direct', tps, atLeast(1000, 'tx/s'));
+    const shareOfLimit = (100 * tps) / cryptoBound;
+    const shareGoal = report.record('share of the crypto-bound limit', shareOfLimit, atLeast(50, '%'));
     const lines = [
       'CityLedger benchmark — embedded network',
       `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
@@ -88,11 +93,11 @@ async function main(): Promise<void> {
       `  SHA-256 (256 B)       ${formatRate(crypto.sha256PerSecond)} /s`,
       '',
       `embedded network: ${transactions} transactions, ${clients} concurrent clients, endorsement AND(Org1, Org2), chaincode ${runner === 'worker' ? 'in a worker thread per organisation' : 'on the main thread'}`,
-      `  committed             ${formatRate(tps)} tx/s  (${blocks} blocks, ${(transactions / blocks).toFixed(1)} tx/block)`,
+      `  committed             ${formatRate(tps)} tx/s  (${blocks} blocks, ${(transactions / blocks).toFixed(1)} tx/block)  ${committedGoal}`,
       `  latency               p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
       `  process CPU           ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)} % of one core`,
       `  crypto-bound limit    ${formatRate(cryptoBound)} tx/s (4 signs + 5 verifies per tx on one core)`,
-      `  ratio to that limit   ${(tps / cryptoBound).toFixed(2)}`,
+      `  ratio to that limit   ${(tps / cryptoBound).toFixed(2)} (${shareOfLimit.toFixed(0)} %)  ${shareGoal}`,
       `  ratio to verify rate  ${(tps / crypto.verifyPerSecond).toFixed(3)} tx per verify`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
