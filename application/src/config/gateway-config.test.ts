@@ -144,7 +144,7 @@ describe('gateway configuration', () => {
   });
 
   it('runs on the embedded network unless LEDGER=fabric names a network directory', () => {
-    expect(loadGatewayConfig({}).ledger).to.deep.equal({ kind: 'embedded', chaincodeRuntime: 'in-process' });
+    expect(loadGatewayConfig({}).ledger).to.deep.equal({ kind: 'embedded', chaincodeRuntime: 'worker' });
     expect(
       loadGatewayConfig({ LEDGER: 'fabric', FABRIC_NETWORK_DIR: 'net' }, '/srv/app').ledger,
     ).to.deep.equal({
@@ -158,10 +158,10 @@ describe('gateway configuration', () => {
     expect(() => loadGatewayConfig({ LEDGER: 'besu' })).to.throw(ConfigError, /^ {2}- LEDGER="besu": /m);
   });
 
-  it('runs embedded chaincode in a worker per organisation when EMBEDDED_CHAINCODE_RUNTIME=worker', () => {
-    expect(loadGatewayConfig({ EMBEDDED_CHAINCODE_RUNTIME: 'worker' }).ledger).to.deep.equal({
+  it('runs embedded chaincode on the gateway thread when EMBEDDED_CHAINCODE_RUNTIME=in-process', () => {
+    expect(loadGatewayConfig({ EMBEDDED_CHAINCODE_RUNTIME: 'in-process' }).ledger).to.deep.equal({
       kind: 'embedded',
-      chaincodeRuntime: 'worker',
+      chaincodeRuntime: 'in-process',
     });
     expect(() => loadGatewayConfig({ EMBEDDED_CHAINCODE_RUNTIME: 'process' })).to.throw(
       ConfigError,

@@ -137,7 +137,7 @@ const environmentSchema = z.object({
   CONSORTIUM_FILE: optionalText,
   LEDGER: optionalText.pipe(z.enum(['embedded', 'fabric']).default('embedded')),
   FABRIC_NETWORK_DIR: optionalText,
-  EMBEDDED_CHAINCODE_RUNTIME: optionalText.pipe(z.enum(['worker', 'in-process']).default('in-process')),
+  EMBEDDED_CHAINCODE_RUNTIME: optionalText.pipe(z.enum(['worker', 'in-process']).default('worker')),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   JWT_SECRET: optionalText.pipe(
     z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),

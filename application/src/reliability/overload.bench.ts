@@ -40,7 +40,7 @@ const LIMITS = {
   MAX_CONCURRENT_SUBMISSIONS: process.env.MAX_CONCURRENT_SUBMISSIONS ?? '64',
   MAX_QUEUED_SUBMISSIONS: process.env.MAX_QUEUED_SUBMISSIONS ?? '512',
   SUBMIT_LATENCY_BUDGET_MS: BUDGET_MS,
-  EMBEDDED_CHAINCODE_RUNTIME: process.env.EMBEDDED_CHAINCODE_RUNTIME ?? 'in-process',
+  EMBEDDED_CHAINCODE_RUNTIME: process.env.EMBEDDED_CHAINCODE_RUNTIME ?? 'worker',
 };
 /** Registrars the clients share: each is enrolled once, in the warm-up. */
 const REGISTRARS = 10;

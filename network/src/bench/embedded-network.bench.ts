@@ -19,9 +19,10 @@ import { formatRate, percentile } from './statistics';
  */
 async function main(): Promise<void> {
   const transactions = Number(process.env.BENCH_TRANSACTIONS ?? 4000);
-  const clients = Number(process.env.BENCH_CLIENTS ?? 64);
-  // `worker`: each organisation's chaincode in its own worker thread (EMBEDDED_CHAINCODE_RUNTIME=worker).
-  const runner = process.env.BENCH_CHAINCODE ?? 'in-process';
+  const clients = Number(process.env.BENCH_CLIENTS ?? 256);
+  // As the gateway's EMBEDDED_CHAINCODE_RUNTIME: `worker` (each organisation's chaincode in a worker
+  // thread of its own) or `in-process` (on the calling thread).
+  const runner = process.env.BENCH_CHAINCODE ?? 'worker';
   const assetsModule = {
     module: join(__dirname, '..', 'embedded', 'testing', 'asset-contract'),
     exportName: 'assetContracts',
