@@ -56,6 +56,8 @@ async function startGateway(
     env: {
       ...process.env,
       IOT_TEST_DATA_DIR: dataDir,
+      // The gateway's default runtime: each organisation's chaincode in a worker thread.
+      EMBEDDED_CHAINCODE_RUNTIME: process.env.EMBEDDED_CHAINCODE_RUNTIME ?? 'worker',
       IOT_TEST_SETTINGS: JSON.stringify({ outboxMaxReadings: 1_000_000, batchMaxReadings: 500 }),
     },
     stdio: ['ignore', 'pipe', 'inherit'],

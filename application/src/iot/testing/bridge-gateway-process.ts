@@ -1,5 +1,6 @@
 // A gateway with the IoT bridge as its own process, for tests that kill it (-9) and restart it.
-// Environment: IOT_TEST_DATA_DIR (required), IOT_TEST_SETTINGS (JSON of the bridge settings).
+// Environment: IOT_TEST_DATA_DIR (required), IOT_TEST_SETTINGS (JSON of the bridge settings),
+// EMBEDDED_CHAINCODE_RUNTIME (`worker` or, by default here, `in-process`).
 process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL || 'critical';
 // As main.ts: a thread pool large enough that signatures do not wait behind fsyncs.
 process.env.UV_THREADPOOL_SIZE = process.env.UV_THREADPOOL_SIZE || '16';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const gateway = await startBridgeGateway({
     dataDir,
     iot: JSON.parse(process.env.IOT_TEST_SETTINGS ?? '{}'),
+    chaincodeRuntime: process.env.EMBEDDED_CHAINCODE_RUNTIME === 'worker' ? 'worker' : 'in-process',
   });
   process.stdout.write(`${JSON.stringify({ url: gateway.url, mqttPort: gateway.bridge.mqttPort })}\n`);
   process.on('SIGTERM', () => {

@@ -10,7 +10,7 @@ import { issueToken } from '../../auth/token-issuer';
 import { loadGatewayConfig } from '../../config/gateway-config';
 import { createGateway } from '../../server/create-gateway';
 import { EmbeddedLedgerConnector } from '../../ledger/embedded-connector';
-import { installedChaincodes } from '../../ledger/installed-chaincodes';
+import { installedChaincodeModules, installedChaincodes } from '../../ledger/installed-chaincodes';
 import type { LedgerConnector } from '../../ledger/ledger-connector';
 import { createJsonLogger } from '../../observability/logger';
 import type { HttpAnswer } from '../../testing/test-gateway';
@@ -36,6 +36,8 @@ export interface BridgeGatewayOptions {
   /** Puts something between the bridge and the ledger (e.g. a simulated outage). */
   wrapLedger?: (ledger: LedgerConnector) => LedgerConnector;
   logLevel?: 'silent' | 'debug' | 'info' | 'warn' | 'error';
+  /** Default `in-process`, quicker to start for tests; the bench runs the gateway's default, `worker`. */
+  chaincodeRuntime?: 'worker' | 'in-process';
 }
 
 /** A JWT secret for tests only: the child process and the test must mint the same tokens. */
@@ -65,6 +67,7 @@ export async function startBridgeGateway(options: BridgeGatewayOptions = {}): Pr
     consortium,
     dataDir,
     chaincodes: installedChaincodes(),
+    ...(options.chaincodeRuntime === 'worker' ? { chaincodeWorkers: installedChaincodeModules() } : {}),
     submissions: config.submissions,
   });
   const ledger = options.wrapLedger ? options.wrapLedger(embedded) : embedded;
