@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     const startHeight = network.height('alpha');
     const started = process.hrtime.bigint();
     const cpuStart = process.cpuUsage();
+    const loopStart = performance.eventLoopUtilization();
     await Promise.all(
       Array.from({ length: clients }, async () => {
         while (next < transactions) {
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuStart);
+    const loop = performance.eventLoopUtilization(loopStart);
     latencies.sort((a, b) => a - b);
     const tps = transactions / seconds;
     // Per transaction: client signs proposal and envelope, two endorsers sign; two endorsers verify
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
       `embedded network: ${transactions} transactions, ${clients} concurrent clients, endorsement AND(Org1, Org2), chaincode ${runner === 'worker' ? 'in a worker thread per organisation' : 'on the main thread'}`,
       `  committed             ${formatRate(tps)} tx/s  (${blocks} blocks, ${(transactions / blocks).toFixed(1)} tx/block)  ${committedGoal}`,
       `  latency               p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
-      `  process CPU           ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)} % of one core`,
+      `  process CPU           ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)} % of one core (${((cpu.user + cpu.system) / transactions / 1000).toFixed(2)} ms per tx); main thread busy ${(loop.utilization * 100).toFixed(0)} %`,
       `  crypto-bound limit    ${formatRate(cryptoBound)} tx/s (4 signs + 5 verifies per tx on one core)`,
       `  ratio to that limit   ${(tps / cryptoBound).toFixed(2)} (${shareOfLimit.toFixed(0)} %)  ${shareGoal}`,
       `  ratio to verify rate  ${(tps / crypto.verifyPerSecond).toFixed(3)} tx per verify`,
