@@ -1,5 +1,6 @@
 /**
- * Sustained mixed load on a gateway over the embedded network: submissions from many users,
+ * Sustained mixed load on a gateway (`main.js` in a child process, as `npm start` runs it) over
+ * the embedded network: submissions from many users,
  * queries, and live event subscribers, for BENCH_SECONDS (default 180). Prints throughput,
  * latency percentiles and errors by class per kind of request, memory over time, and this
  * machine's ECDSA P-256 sign/verify rates measured in the same run. Figures, not pass/fail.
@@ -19,7 +20,11 @@ import { GatewayError } from '../errors/gateway-errors';
 import { httpStatusOf } from '../http/error-response';
 import type { LedgerConnector } from '../ledger/ledger-connector';
 import { readEvents } from '../testing/event-stream-client';
-import { type TestGateway, personalDataOf, startTestGateway } from '../testing/test-gateway';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { personalDataOf } from '../testing/test-gateway';
+import { type ChildGateway, call, childToken, startChildGateway } from './child-gateway';
 import { startDirectLedger } from './direct-ledger';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 180);
@@ -75,11 +80,11 @@ interface LoadTarget {
   countEvents(n: number, untilMs: number): Promise<number>;
 }
 
-function restTarget(gateway: TestGateway): LoadTarget {
+function restTarget(gateway: ChildGateway): LoadTarget {
   const registrars = Array.from({ length: WRITERS }, (_, n) =>
-    gateway.token(`registrar-${n}`, 'CityMSP', 'registrar'),
+    childToken(`registrar-${n}`, 'CityMSP', 'registrar'),
   );
-  const auditor = (role: string, n: number) => gateway.token(`${role}-${n}`, 'AuditorMSP', 'auditor');
+  const auditor = (role: string, n: number) => childToken(`${role}-${n}`, 'AuditorMSP', 'auditor');
   const readers = Array.from({ length: READERS }, (_, n) => auditor('reader', n));
   const watchers = Array.from({ length: SUBSCRIBERS }, (_, n) => auditor('watcher', n));
   const answerOf = async (request: Promise<{ status: number }>) => {
@@ -94,13 +99,13 @@ function restTarget(gateway: TestGateway): LoadTarget {
     // The persons route submits StorePersonalData (City's peer) then RegisterPerson (MAJORITY).
     registerPerson: (n, id) =>
       answerOf(
-        gateway.request('POST', '/api/v1/channels/civic/persons', {
-          token: registrars[n],
-          body: { id, personalData: personalDataOf(id) },
+        call(gateway.url, 'POST', '/api/v1/channels/civic/persons', registrars[n]!, {
+          id,
+          personalData: personalDataOf(id),
         }),
       ),
     readDid: (n, did) =>
-      answerOf(gateway.request('GET', `/api/v1/channels/civic/dids/${did}`, { token: readers[n] })),
+      answerOf(call(gateway.url, 'GET', `/api/v1/channels/civic/dids/${did}`, readers[n]!)),
     async countEvents(n, untilMs) {
       const { events } = await readEvents(`${gateway.url}/api/v1/channels/civic/events`, {
         headers: { authorization: `Bearer ${watchers[n]}` },
@@ -222,24 +227,24 @@ function rows(phase: Phase): string[] {
   });
 }
 
+/** A process's resident memory in MB, from /proc. */
+function residentMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Math.round(Number(kb) / 1024);
+}
+
 async function main(): Promise<void> {
   const machine = measureCryptoBaseline();
   const direct = DIRECT ? await directPhase() : undefined;
-  const gateway = await startTestGateway(LIMITS);
-  const memory: Array<{ second: number; rssMb: number; heapMb: number }> = [];
-  const started = Date.now();
-  const sampler = setInterval(() => {
-    const { rss, heapUsed } = process.memoryUsage();
-    memory.push({
-      second: Math.round((Date.now() - started) / 1000),
-      rssMb: Math.round(rss / 1048576),
-      heapMb: Math.round(heapUsed / 1048576),
-    });
-  }, 10_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'cityledger-load-rest-'));
+  const gateway = await startChildGateway(dataDir, LIMITS);
+  const memory: number[] = [];
+  const sampler = setInterval(() => memory.push(residentMb(gateway.process.pid!)), 10_000);
   const rest = await drive(restTarget(gateway));
   clearInterval(sampler);
-  const height = (await gateway.request('GET', '/readyz')).body.channels;
+  const height = (await call(gateway.url, 'GET', '/readyz', '')).body.channels;
   await gateway.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 
   const lines = [
     `CityLedger gateway load: ${SECONDS}s, ${WRITERS} writers (distinct users), ${READERS} readers, ${SUBSCRIBERS} event subscribers`,
@@ -270,7 +275,7 @@ async function main(): Promise<void> {
   }
   lines.push(
     `heights: ${JSON.stringify(height.map((c: { channel: string; height: number }) => [c.channel, c.height]))}`,
-    `memory (REST), RSS/heap MB every 10 s: ${memory.map((m) => `${m.rssMb}/${m.heapMb}`).join(', ') || '—'}`,
+    `memory (REST gateway), RSS MB every 10 s: ${memory.join(', ') || '—'}`,
     'IoT ingest is measured by application/dist/iot/iot.bench.js (npm run bench runs both).',
   );
   process.stdout.write(lines.join('\n') + '\n');
