@@ -18,7 +18,7 @@ import { formatRate, percentile } from './statistics';
  * (AND('Org1MSP.peer','Org2MSP.peer')) and concurrent clients, next to the machine's ECDSA limit.
  */
 async function main(): Promise<void> {
-  const transactions = Number(process.env.BENCH_TRANSACTIONS ?? 4000);
+  const transactions = Number(process.env.BENCH_TRANSACTIONS ?? 10000);
   const clients = Number(process.env.BENCH_CLIENTS ?? 256);
   // As the gateway's EMBEDDED_CHAINCODE_RUNTIME: `worker` (each organisation's chaincode in a worker
   // thread of its own) or `in-process` (on the calling thread).
