@@ -1,9 +1,9 @@
 // Contract routing logs every decorator at info level; keep the chaincode shim quiet unless asked.
 // Set before any chaincode module loads (the imports below load them).
 process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL || 'warning';
-// Signatures (ledger and IoT) and LevelDB fsyncs share libuv's thread pool; with the default 4
-// threads a verification can wait behind a slow sync. Read when the pool first starts.
-process.env.UV_THREADPOOL_SIZE = process.env.UV_THREADPOOL_SIZE || '16';
+import { sizeThreadPool } from './server/thread-pool-size';
+// Before anything starts libuv's thread pool.
+sizeThreadPool();
 
 import { ConfigError, loadGatewayConfig } from './config/gateway-config';
 import { createJsonLogger } from './observability/logger';

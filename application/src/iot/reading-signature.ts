@@ -41,8 +41,8 @@ export function verifyReadingSignature(reading: DeviceReading, key: KeyObject): 
 
 /**
  * {@link verifyReadingSignature} on libuv's thread pool, so ingest verifies on every core. The
- * pool is shared with LevelDB's fsyncs; the gateway sizes it (UV_THREADPOOL_SIZE, main.ts) so a
- * verification never queues behind a slow sync (measured: MQTT ingest 4.7k → 6.3k readings/s).
+ * pool is shared with LevelDB's writes and the ledger's signatures; the gateway sizes it to the
+ * cores (server/thread-pool-size.ts), since more threads than that take CPU from the event loop.
  */
 export function verifyReadingSignatureAsync(reading: DeviceReading, key: KeyObject): Promise<boolean> {
   return new Promise((resolve) => {

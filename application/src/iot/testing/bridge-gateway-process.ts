@@ -2,8 +2,9 @@
 // Environment: IOT_TEST_DATA_DIR (required), IOT_TEST_SETTINGS (JSON of the bridge settings),
 // EMBEDDED_CHAINCODE_RUNTIME (`worker` or, by default here, `in-process`).
 process.env.CORE_CHAINCODE_LOGGING_LEVEL = process.env.CORE_CHAINCODE_LOGGING_LEVEL || 'critical';
-// As main.ts: a thread pool large enough that signatures do not wait behind fsyncs.
-process.env.UV_THREADPOOL_SIZE = process.env.UV_THREADPOOL_SIZE || '16';
+import { sizeThreadPool } from '../../server/thread-pool-size';
+// As main.ts does, before anything starts libuv's thread pool.
+sizeThreadPool();
 
 import { startBridgeGateway } from './bridge-gateway';
 
